@@ -1,0 +1,80 @@
+# The two commands: `make run` and `make test`. Everything else here serves them.
+SHELL := /bin/bash
+PYTHON ?= python3.10
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(PY) -m rasa
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 3
+
+VENV_STAMP := $(VENV)/.installed-stamp
+SPACY_MODEL := models/spacy_lawbot/meta.json
+MODEL := models/lawbot.tar.gz
+TRAINING_INPUTS := config.yml $(shell find domain data -name '*.yml') \
+                   bot/nlu/components.py bot/language.py $(SPACY_MODEL)
+RESULTS := var/results
+
+.PHONY: run test venv model validate lint unit stories evaluate clean
+
+run: $(MODEL)
+	@$(PY) -m bot.cli serve
+
+test: $(MODEL) lint validate unit stories evaluate
+	@echo "All tests passed."
+
+venv: $(VENV_STAMP)
+
+$(VENV_STAMP): pyproject.toml
+	@if ! $(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null; then \
+	  echo "error: Rasa 3.6 needs Python 3.10, and '$(PYTHON)' is missing or another version."; \
+	  echo "       Install Python 3.10 (e.g. 'pyenv install 3.10'; .python-version selects it)"; \
+	  echo "       or run 'make PYTHON=/path/to/python3.10 ...'."; \
+	  exit 1; fi
+	@echo "==> Creating the virtual environment in $(VENV) (first time: about 3 minutes)"
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --upgrade pip wheel 2>&1 | grep -v 'is ignored' || true
+	@$(PY) -m pip install --progress-bar off -e '.[dev]' 2>&1 \
+	  | grep -E '^(Collecting|Successfully|ERROR)' | sed -e 's/^Collecting /    installing /'; \
+	  test $${PIPESTATUS[0]} -eq 0
+	@touch $@
+
+$(SPACY_MODEL): $(VENV_STAMP) bot/knowledge/terms.yml bot/nlu/spacy_pipeline.py
+	@echo "==> Building the spaCy pipeline (jieba + legal-term entity ruler)"
+	@$(PY) -m bot.nlu.spacy_pipeline models/spacy_lawbot 2>&1 | grep -v -E 'Building prefix|Loading model|Prefix dict|Dumping model|cuda|cpu_feature|AVX|rebuild TensorFlow'
+
+model: $(MODEL)
+
+$(MODEL): $(VENV_STAMP) $(TRAINING_INPUTS)
+	@echo "==> Training the Rasa model (about a minute and a half on 2 cores)"
+	@mkdir -p models var
+	@$(RASA) train --domain domain --data data --config config.yml --out models \
+	  --fixed-model-name lawbot 2>&1 | tee var/train.log | grep -E --line-buffered \
+	  'Epochs:.*100%|Starting to train|Finished training|Your Rasa model|error|Error' || true
+	@test -f $(MODEL) && touch $(MODEL)
+
+lint: $(VENV_STAMP)
+	@echo "==> ruff"
+	@$(PY) -m ruff check bot actions tests
+
+validate: $(VENV_STAMP)
+	@echo "==> rasa data validate"
+	@$(RASA) data validate --domain domain --data data --config config.yml --fail-on-warnings 2>&1 \
+	  | grep -v -E 'cuda|cpu_feature|AVX|rebuild TensorFlow'; test $${PIPESTATUS[0]} -eq 0
+
+unit: $(MODEL)
+	@echo "==> pytest"
+	@$(PY) -m pytest -q tests
+
+stories: $(MODEL)
+	@echo "==> story tests"
+	@rm -rf $(RESULTS)/core
+	@$(RASA) test core --model $(MODEL) --stories tests/stories --out $(RESULTS)/core \
+	  --fail-on-prediction-errors 2>&1 | grep -E 'Failed|Correct|failed|Error|error' ; \
+	  test $${PIPESTATUS[0]} -eq 0
+
+evaluate: $(MODEL)
+	@echo "==> held-out NLU evaluation"
+	@$(PY) -m bot.evaluation --out $(RESULTS)/nlu
+
+clean:
+	rm -rf models var .rasa

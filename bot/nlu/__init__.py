@@ -1,0 +1,1 @@
+"""The project's own language understanding: spaCy pipeline and Rasa components."""

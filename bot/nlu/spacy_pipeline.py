@@ -1,0 +1,59 @@
+"""Builds the project's own spaCy pipeline: a blank Chinese pipeline segmented by jieba
+(which splits English on spaces as well) plus an entity ruler of legal terms in both
+languages, read from `bot/knowledge/terms.yml`.
+
+Run as a module to write the pipeline where `config.yml` expects it:
+    python -m bot.nlu.spacy_pipeline [OUTPUT_DIR]
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import spacy
+import yaml
+
+from bot.settings import load as load_settings
+
+TERMS_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "terms.yml"
+ENTITY_LABELS = ("law", "permit", "authority", "data_category")
+
+
+def load_terms(path: Path = TERMS_FILE) -> dict[str, list[dict]]:
+    """Returns {label: [{"id": ..., "patterns": [...]}, ...]} for the entity labels."""
+    terms = yaml.safe_load(path.read_text(encoding="utf-8"))
+    unknown = set(terms) - set(ENTITY_LABELS)
+    if unknown:
+        raise ValueError(f"{path}: unknown entity labels {sorted(unknown)}")
+    return terms
+
+
+def build(terms: dict[str, list[dict]]) -> spacy.language.Language:
+    """A blank zh pipeline (jieba) with an entity ruler matching the terms case-insensitively."""
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
+    ruler.add_patterns(
+        [
+            {"label": label, "pattern": pattern, "id": term["id"]}
+            for label, entries in terms.items()
+            for term in entries
+            for pattern in term["patterns"]
+        ]
+    )
+    nlp.meta["name"] = "lawbot"
+    nlp.meta["description"] = "Harbin IT-law assistant: jieba tokenizer and legal-term entity ruler"
+    return nlp
+
+
+def main(argv: list[str]) -> int:
+    out = Path(argv[0]) if argv else load_settings().spacy_model_dir
+    nlp = build(load_terms())
+    out.mkdir(parents=True, exist_ok=True)
+    nlp.to_disk(out)
+    print(f"spaCy pipeline with {len(nlp.get_pipe('entity_ruler'))} term patterns written to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,201 @@
+"""Starts the whole assistant (action server, then Rasa server), waits until each answers,
+prints where to talk to it, and stops everything together. Used by `make run` and by the
+tests that need the real servers."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+import yaml
+
+from bot.settings import PROJECT_ROOT, Settings
+from bot.settings import load as load_settings
+
+CHILD_ENV = {
+    "RASA_TELEMETRY_ENABLED": "false",
+    "TF_CPP_MIN_LOG_LEVEL": "3",
+    "PYTHONUNBUFFERED": "1",
+}
+
+
+class StartupError(RuntimeError):
+    """A server did not come up; the message names its log file."""
+
+
+@dataclass
+class Server:
+    name: str
+    command: list[str]
+    ready_url: str
+    log_path: Path
+    process: subprocess.Popen | None = None
+
+    def start(self, env: dict[str, str]) -> None:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_path, "ab")
+        # A session of its own: Ctrl-C reaches the supervisor, which stops children in order.
+        self.process = subprocess.Popen(
+            self.command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        log.close()
+
+    def is_ready(self) -> bool:
+        try:
+            return requests.get(self.ready_url, timeout=2).status_code == 200
+        except requests.RequestException:
+            return False
+
+    def wait_ready(self, timeout: float, progress: bool) -> float:
+        started = time.monotonic()
+        while True:
+            elapsed = time.monotonic() - started
+            if self.process and self.process.poll() is not None:
+                raise StartupError(f"{self.name} exited; see {self.log_path}")
+            if self.is_ready():
+                if progress:
+                    print(f"\r  {self.name}: ready in {elapsed:.0f}s{' ' * 20}", flush=True)
+                return elapsed
+            if elapsed > timeout:
+                raise StartupError(f"{self.name} not ready after {timeout:.0f}s; see {self.log_path}")
+            if progress:
+                print(f"\r  {self.name}: starting… {elapsed:.0f}s", end="", flush=True)
+            time.sleep(0.5)
+
+    def stop(self, grace: float = 10) -> None:
+        if not self.process or self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(grace)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+
+@dataclass
+class Stack:
+    settings: Settings
+    api_token: str = field(
+        default_factory=lambda: os.environ.get("RASA_API_TOKEN") or secrets.token_urlsafe(24)
+    )
+    servers: list[Server] = field(default_factory=list)
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://{self.settings.host}:{self.settings.rasa_port}"
+
+    @property
+    def action_url(self) -> str:
+        return f"http://{self.settings.host}:{self.settings.action_port}"
+
+    def write_endpoints(self) -> Path:
+        """Rasa's endpoints file, rendered from the settings (addresses and stores)."""
+        path = self.settings.var_dir / "endpoints.yml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        endpoints = {
+            "action_endpoint": {"url": self.settings.action_endpoint},
+            "tracker_store": {"type": "SQL", "dialect": "sqlite", "db": str(self.settings.tracker_db)},
+        }
+        path.write_text(yaml.safe_dump(endpoints, sort_keys=False), encoding="utf-8")
+        return path
+
+    def build(self) -> None:
+        s = self.settings
+        python = sys.executable
+        logs = s.var_dir / "log"
+        self.servers = [
+            Server(
+                "action server",
+                [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(s.action_port)],
+                f"{self.action_url}/health",
+                logs / "actions.log",
+            ),
+            Server(
+                "Rasa server",
+                [
+                    python, "-m", "rasa", "run", "--model", str(s.model_path),
+                    "--endpoints", str(self.write_endpoints()),
+                    "--credentials", str(PROJECT_ROOT / "credentials.yml"),
+                    "--port", str(s.rasa_port), "--interface", s.host,
+                    "--cors", "*", "--enable-api", "--auth-token", self.api_token,
+                ],
+                f"{self.rasa_url}/status?token={self.api_token}",
+                logs / "rasa.log",
+            ),
+        ]
+
+    def start(self, progress: bool = True, timeout: float = 240) -> None:
+        if not self.settings.model_path.exists():
+            raise StartupError(f"no trained model at {self.settings.model_path}; run `make model`")
+        self.build()
+        env = {**os.environ, **CHILD_ENV}
+        try:
+            for server in self.servers:
+                server.start(env)
+                server.wait_ready(timeout, progress)
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        for server in reversed(self.servers):
+            server.stop()
+
+    def banner(self) -> str:
+        return "\n".join(
+            [
+                "",
+                "The Harbin IT-law intake assistant is running:",
+                f"  REST channel:   {self.rasa_url}/webhooks/rest/webhook",
+                f"  socket.io:      {self.rasa_url}/socket.io",
+                f"  action server:  {self.action_url}/webhook",
+                f"  logs:           {self.settings.var_dir / 'log'}",
+                "",
+                "Talk to it:",
+                f"  curl -s {self.rasa_url}/webhooks/rest/webhook -H 'Content-Type: application/json' \\",
+                "       -d '{\"sender\": \"me\", \"message\": \"我们的网站要做ICP备案吗\"}'",
+                "",
+                "Press Ctrl-C to stop.",
+            ]
+        )
+
+
+def run_forever() -> int:
+    """`make run`: start everything, print the URLs, stop cleanly on Ctrl-C or SIGTERM."""
+    stack = Stack(load_settings())
+    stopping = False
+
+    def request_stop(signum, frame):  # noqa: ARG001
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, request_stop)
+    print("Starting the assistant (the first start loads TensorFlow and the model, ~30 s)…")
+    try:
+        stack.start()
+        print(stack.banner(), flush=True)
+        while not stopping:
+            for server in stack.servers:
+                if server.process and server.process.poll() is not None:
+                    print(f"{server.name} stopped unexpectedly; see {server.log_path}")
+                    stopping = True
+            time.sleep(1)
+    except KeyboardInterrupt:
+        pass
+    except StartupError as error:
+        print(f"\nCould not start: {error}", file=sys.stderr)
+        return 1
+    finally:
+        print("\nStopping…", flush=True)
+        stack.stop()
+    print("Stopped.")
+    return 0

@@ -1,0 +1,74 @@
+"""A first useful conversation, through the real Rasa server and action server (REST)."""
+
+import uuid
+
+import pytest
+import requests
+
+from bot import topics
+
+pytestmark = pytest.mark.stack
+
+
+def say(stack, sender: str, message: str) -> list[dict]:
+    response = requests.post(
+        f"{stack.rasa_url}/webhooks/rest/webhook",
+        json={"sender": sender, "message": message},
+        timeout=30,
+    )
+    response.raise_for_status()
+    return response.json()
+
+
+def texts(replies):
+    return [r.get("text", "") for r in replies]
+
+
+def test_an_english_user_is_greeted_with_the_disclaimer_then_gets_the_topic_explained(stack):
+    sender = f"en-{uuid.uuid4()}"
+    greeting = " ".join(texts(say(stack, sender, "hello")))
+    assert "not legal advice" in greeting
+    message = "We want to launch a paid membership website in China, do we need an ICP licence?"
+    replies = texts(say(stack, sender, message))
+    icp = topics.get("icp")
+    assert replies[0] == icp.acknowledge["en"]
+    assert icp.info["en"][0] in replies[1]
+    assert replies[2].startswith("Documents to prepare")
+
+
+def test_a_chinese_user_gets_everything_in_chinese(stack):
+    sender = f"zh-{uuid.uuid4()}"
+    greeting = " ".join(texts(say(stack, sender, "你好")))
+    assert "不构成法律意见" in greeting
+    replies = texts(say(stack, sender, "昨晚公司服务器被黑了，客户数据可能泄露了，怎么办"))
+    breach = topics.get("data_breach")
+    assert replies[0] == breach.acknowledge["zh"]
+    assert replies[2].startswith("咨询前建议准备")
+
+
+def test_the_user_can_switch_language_mid_conversation(stack):
+    sender = f"switch-{uuid.uuid4()}"
+    say(stack, sender, "hello")
+    replies = texts(say(stack, sender, "我们想把用户数据传到新加坡的服务器，需要做什么"))
+    assert replies[0] == topics.get("cross_border").acknowledge["zh"]
+
+
+def test_a_non_it_problem_is_told_plainly_that_this_service_covers_it_law_only(stack):
+    message = "I want to divorce my husband, how do I split the flat?"
+    replies = texts(say(stack, f"oos-{uuid.uuid4()}", message))
+    assert "information-technology law only" in replies[0]
+
+
+def test_a_vague_message_gets_the_topics_as_buttons(stack):
+    replies = say(stack, f"vague-{uuid.uuid4()}", "hmm")
+    buttons = [b for r in replies for b in r.get("buttons", [])]
+    assert [b["payload"] for b in buttons][:13] == [f"/topic_{c}" for c in topics.TOPIC_CODES]
+    # tapping a button continues with that topic
+    chosen = texts(say(stack, replies and f"vague-again-{uuid.uuid4()}", "/topic_ip"))
+    assert chosen[0] == topics.get("ip").acknowledge["en"]
+
+
+@pytest.mark.parametrize("message", ["<b>hi</b><script>alert(1)</script>", "x" * 10_000, "🙂"])
+def test_odd_input_gets_an_answer_not_an_error(stack, message):
+    replies = say(stack, f"odd-{uuid.uuid4()}", message)
+    assert replies and all(r.get("text") or r.get("buttons") for r in replies)
