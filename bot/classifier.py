@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import sys
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -33,8 +34,12 @@ class Classifier:
     def __init__(self, model_path: Path) -> None:
         os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-        logging.getLogger("rasa").setLevel(logging.ERROR)
+        # Rasa logs to stdout by default; stdout carries the JSON lines, so logs go to stderr.
+        logging.basicConfig(stream=sys.stderr, level=logging.WARNING)
         from rasa.core.agent import Agent
+        from rasa.utils.log_utils import configure_structlog
+
+        configure_structlog(logging.WARNING)
 
         if not model_path.exists():
             raise FileNotFoundError(f"no trained model at {model_path}; run `make model`")
