@@ -14,17 +14,17 @@ TRAINING_INPUTS := config.yml $(shell find domain data -name '*.yml') \
                    bot/nlu/components.py bot/language.py $(SPACY_MODEL)
 RESULTS := var/results
 
-.PHONY: run test venv model validate lint unit stories evaluate clean
+.PHONY: run test venv model migrate validate lint unit stories evaluate clean
 
-run: $(MODEL)
+run: $(MODEL) migrate
 	@$(PY) -m bot.cli serve
 
-test: $(MODEL) lint validate unit stories evaluate
+test: $(MODEL) migrate lint validate unit stories evaluate
 	@echo "All tests passed."
 
 venv: $(VENV_STAMP)
 
-$(VENV_STAMP): pyproject.toml
+$(VENV_STAMP): pyproject.toml requirements.lock
 	@if ! $(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null; then \
 	  echo "error: Rasa 3.6 needs Python 3.10, and '$(PYTHON)' is missing or another version."; \
 	  echo "       Install Python 3.10 (e.g. 'pyenv install 3.10'; .python-version selects it)"; \
@@ -33,9 +33,12 @@ $(VENV_STAMP): pyproject.toml
 	@echo "==> Creating the virtual environment in $(VENV) (first time: about 3 minutes)"
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install --quiet --upgrade pip wheel 2>&1 | grep -v 'is ignored' || true
-	@$(PY) -m pip install --progress-bar off -e '.[dev]' 2>&1 \
+	@# requirements.lock pins every package (pip's resolver backtracks for a long time over
+	@# TensorFlow's jax otherwise); pyproject.toml names the direct dependencies.
+	@$(PY) -m pip install --progress-bar off -r requirements.lock 2>&1 \
 	  | grep -E '^(Collecting|Successfully|ERROR)' | sed -e 's/^Collecting /    installing /'; \
 	  test $${PIPESTATUS[0]} -eq 0
+	@$(PY) -m pip install --quiet --no-deps -e . 2>&1 | grep -v 'is ignored'; test $${PIPESTATUS[0]} -eq 0
 	@touch $@
 
 $(SPACY_MODEL): $(VENV_STAMP) bot/knowledge/terms.yml bot/nlu/spacy_pipeline.py
@@ -52,9 +55,13 @@ $(MODEL): $(VENV_STAMP) $(TRAINING_INPUTS)
 	  'Epochs:.*100%|Starting to train|Finished training|Your Rasa model|error|Error' || true
 	@test -f $(MODEL) && touch $(MODEL)
 
+migrate: $(VENV_STAMP)
+	@echo "==> Migrating the leads database"
+	@$(PY) -m bot.cli db upgrade
+
 lint: $(VENV_STAMP)
 	@echo "==> ruff"
-	@$(PY) -m ruff check bot actions tests
+	@$(PY) -m ruff check bot actions tests scripts migrations
 
 validate: $(VENV_STAMP)
 	@echo "==> rasa data validate"

@@ -66,7 +66,7 @@ class Server:
                 return elapsed
             if elapsed > timeout:
                 raise StartupError(f"{self.name} not ready after {timeout:.0f}s; see {self.log_path}")
-            if progress:
+            if progress and sys.stdout.isatty():
                 print(f"\r  {self.name}: starting… {elapsed:.0f}s", end="", flush=True)
             time.sleep(0.5)
 
