@@ -14,9 +14,9 @@ TRAINING_INPUTS := config.yml $(shell find domain data -name '*.yml') \
                    bot/nlu/components.py bot/language.py $(SPACY_MODEL)
 RESULTS := var/results
 
-.PHONY: run test venv model migrate validate lint unit stories evaluate clean
+.PHONY: run test venv model migrate example-firms validate lint unit stories evaluate clean
 
-run: $(MODEL) migrate
+run: $(MODEL) migrate example-firms
 	@$(PY) -m bot.cli serve
 
 test: $(MODEL) migrate lint validate unit stories evaluate
@@ -59,6 +59,10 @@ migrate: $(VENV_STAMP)
 	@echo "==> Migrating the leads database"
 	@$(PY) -m bot.cli db upgrade
 
+# The demo's firm directory: EXAMPLE DATA, fictional firms (importing again changes nothing).
+example-firms: migrate
+	@$(PY) -m bot.cli firms import examples/firms.example.yml
+
 lint: $(VENV_STAMP)
 	@echo "==> ruff"
 	@$(PY) -m ruff check bot actions tests scripts migrations
@@ -74,8 +78,10 @@ unit: $(MODEL)
 
 stories: $(MODEL)
 	@echo "==> story tests"
-	@rm -rf $(RESULTS)/core
-	@$(RASA) test core --model $(MODEL) --stories tests/stories --out $(RESULTS)/core \
+	@rm -rf $(RESULTS)/core $(RESULTS)/stories
+	@mkdir -p $(RESULTS)/stories && cp tests/stories/*.yml $(RESULTS)/stories/
+	@$(PY) -m scripts.intake_stories $(RESULTS)/stories
+	@$(RASA) test core --model $(MODEL) --stories $(RESULTS)/stories --out $(RESULTS)/core \
 	  --fail-on-prediction-errors 2>&1 | grep -E 'Failed|Correct|failed|Error|error' ; \
 	  test $${PIPESTATUS[0]} -eq 0
 
@@ -85,3 +91,33 @@ evaluate: $(MODEL)
 
 clean:
 	rm -rf models var .rasa
+
+# ---- Website widget: real-browser tests (wired into `test` separately) ----
+# Debian's Chromium drives the Playwright tests (`playwright install` needs the internet);
+# a CJK font so that Chinese renders in screenshots. Installed only when missing.
+CHROMIUM := /usr/bin/chromium
+CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: browser browser-tests widget-vendor
+
+browser: $(CHROMIUM) $(CJK_FONT)
+
+$(CHROMIUM) $(CJK_FONT) &:
+	@echo "==> Installing Debian's chromium, chromium-driver and a CJK font (for the browser tests)"
+	@$(SUDO) apt-get update -qq
+	@DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver \
+	  fonts-wqy-zenhei >/dev/null
+	@test -x $(CHROMIUM) && test -f $(CJK_FONT)
+
+browser-tests: $(MODEL) migrate browser
+	@echo "==> browser tests (headless Chromium: the website widget)"
+	@$(PY) -m pytest -q tests/browser
+
+# Re-vendors socket.io-client into web/static/vendor/ (needs npm; the runtime does not).
+# Versions are pinned in web/package.json and web/package-lock.json.
+widget-vendor:
+	@cd web && npm ci --no-audit --no-fund --silent
+	@cp web/node_modules/socket.io-client/dist/socket.io.min.js web/static/vendor/socket.io.min.js
+	@cp web/node_modules/socket.io-client/LICENSE web/static/vendor/socket.io-client.LICENSE
+	@echo "vendored socket.io-client $$(node -p "require('./web/node_modules/socket.io-client/package.json').version")"

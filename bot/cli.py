@@ -53,6 +53,66 @@ def _leads(args: argparse.Namespace) -> int:
     return 0
 
 
+def _firms(args: argparse.Namespace) -> int:
+    from bot import firms
+    from bot.db import sessions
+
+    with sessions()() as session:
+        try:
+            if args.firms_command == "add":
+                firm = firms.add(session, {
+                    "name": args.name, "topics": args.topics, "languages": args.languages,
+                    "handles_urgent": args.urgent, "weekly_capacity": args.capacity, "fee_models": args.fees,
+                    "contact_email": args.email, "webhook_url": args.webhook_url,
+                    "webhook_secret": args.webhook_secret,
+                })
+                print(f"added firm {firm.id}: {firm.name}")
+                if firm.webhook_url and not args.webhook_secret:
+                    print(f"webhook secret (give it to the firm to verify signatures): {firm.webhook_secret}")
+            elif args.firms_command == "list":
+                listed = firms.directory(session, include_inactive=args.all)
+                for firm in listed:
+                    if args.json:
+                        print(json.dumps(firm.to_dict(with_secret=args.secrets), ensure_ascii=False))
+                        continue
+                    print(f"{firm.id:>4}  {'active' if firm.active else 'INACTIVE'}  {firm.name}\n"
+                          f"      topics {','.join(firm.topics)}; languages {','.join(firm.languages)}; "
+                          f"{'urgent ok' if firm.handles_urgent else 'not urgent'}; "
+                          f"{firm.weekly_capacity}/week; fees {','.join(firm.fee_models) or '-'}; "
+                          f"via {'+'.join(firm.methods)}")
+            elif args.firms_command == "import":
+                created, updated = firms.import_entries(session, firms.load_file(args.file), str(args.file))
+                print(f"imported {args.file}: {created} added, {updated} updated")
+            else:
+                firm = firms.deactivate(session, args.id)
+                print(f"deactivated firm {firm.id}: {firm.name} (no longer matched)")
+        except (firms.FirmError, OSError) as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+    return 0
+
+
+def _deliveries(args: argparse.Namespace) -> int:
+    from bot.db import sessions
+    from bot.delivery import outbox
+
+    with sessions()() as session:
+        if args.deliveries_command == "list":
+            for delivery in outbox.listing(session, status=args.status, lead_id=args.lead):
+                row = delivery.to_dict()
+                print(f"{row['id']:>5}  {row['lead_id'][:8]}  firm {row['firm_id']:<4} {row['method']:<7} "
+                      f"{row['status']:<9} tries {row['attempts']:<2} next {row['next_attempt_at']}  "
+                      f"{row['last_error'] or ''}")
+        else:
+            try:
+                outbox.requeue(session, args.id)
+            except ValueError as error:
+                print(f"error: {error}", file=sys.stderr)
+                return 1
+            print(f"delivery {args.id} queued again")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="lawbot", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -81,6 +141,37 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("id", help="lead id (or a unique prefix of it)")
     export = lead_commands.add_parser("export", help="every lead, for a spreadsheet or a firm")
     export.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+
+    firms = commands.add_parser("firms", help="the directory of law firms that receive leads")
+    firms.set_defaults(handler=_firms)
+    firm_commands = firms.add_subparsers(dest="firms_command", required=True)
+    add = firm_commands.add_parser("add", help="add one firm")
+    add.add_argument("--name", required=True)
+    add.add_argument("--topics", required=True, help="topic codes, comma-separated (e.g. icp,contract)")
+    add.add_argument("--languages", required=True, help="language codes, comma-separated (e.g. zh,en,ru)")
+    add.add_argument("--urgent", action="store_true", help="takes urgent matters (breaches, detentions)")
+    add.add_argument("--capacity", type=int, required=True, help="new leads the firm takes per week")
+    add.add_argument("--fees", default="", help="fee models, comma-separated: fixed,hourly,retainer")
+    add.add_argument("--email", help="contact email for email delivery")
+    add.add_argument("--webhook-url", help="URL the lead is POSTed to")
+    add.add_argument("--webhook-secret", help="signing secret (a random one is made when omitted)")
+    listing = firm_commands.add_parser("list", help="the directory, one firm per line")
+    listing.add_argument("--all", action="store_true", help="include inactive firms")
+    listing.add_argument("--json", action="store_true", help="one JSON object per firm")
+    listing.add_argument("--secrets", action="store_true", help="with --json: include webhook secrets")
+    load = firm_commands.add_parser("import", help="add or update firms from a YAML or JSON file")
+    load.add_argument("file", type=Path)
+    deactivate = firm_commands.add_parser("deactivate", help="stop matching a firm")
+    deactivate.add_argument("id", type=int)
+
+    deliveries = commands.add_parser("deliveries", help="the outbox of leads sent to firms")
+    deliveries.set_defaults(handler=_deliveries)
+    delivery_commands = deliveries.add_subparsers(dest="deliveries_command", required=True)
+    listed = delivery_commands.add_parser("list", help="deliveries, oldest first")
+    listed.add_argument("--status", choices=("pending", "sending", "delivered", "failed"))
+    listed.add_argument("--lead", help="only this lead's (full id)")
+    retry = delivery_commands.add_parser("retry", help="queue a failed delivery again")
+    retry.add_argument("id", type=int)
     return parser
 
 

@@ -24,6 +24,7 @@ class Settings:
     rasa_port: int
     action_port: int
     host: str
+    web_port: int = 8000
 
     @property
     def action_endpoint(self) -> str:
@@ -45,4 +46,5 @@ def load() -> Settings:
         rasa_port=int(os.environ.get("RASA_PORT", "5005")),
         action_port=int(os.environ.get("ACTION_PORT", "5055")),
         host=os.environ.get("LAWBOT_HOST", "127.0.0.1"),
+        web_port=int(os.environ.get("WEB_PORT", "8000")),
     )

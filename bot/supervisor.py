@@ -34,7 +34,7 @@ class StartupError(RuntimeError):
 class Server:
     name: str
     command: list[str]
-    ready_url: str
+    ready_url: str | None  # None: a worker without HTTP, ready once it is running
     log_path: Path
     process: subprocess.Popen | None = None
 
@@ -49,6 +49,8 @@ class Server:
         log.close()
 
     def is_ready(self) -> bool:
+        if self.ready_url is None:
+            return self.process is not None and self.process.poll() is None
         try:
             return requests.get(self.ready_url, timeout=2).status_code == 200
         except requests.RequestException:
@@ -103,9 +105,22 @@ class Stack:
         path.parent.mkdir(parents=True, exist_ok=True)
         endpoints = {
             "action_endpoint": {"url": self.settings.action_endpoint},
-            "tracker_store": {"type": "SQL", "dialect": "sqlite", "db": str(self.settings.tracker_db)},
+            "tracker_store": {
+                "type": "bot.stores.ErasingSQLTrackerStore",
+                "dialect": "sqlite",
+                "db": str(self.settings.tracker_db),
+            },
         }
         path.write_text(yaml.safe_dump(endpoints, sort_keys=False), encoding="utf-8")
+        return path
+
+    def write_credentials(self) -> Path:
+        """Rasa's credentials file: the channels configured in the environment."""
+        from bot.channels import credentials
+
+        path = self.settings.var_dir / "credentials.yml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(yaml.safe_dump(credentials(self.settings), sort_keys=False), encoding="utf-8")
         return path
 
     def build(self) -> None:
@@ -124,20 +139,23 @@ class Stack:
                 [
                     python, "-m", "rasa", "run", "--model", str(s.model_path),
                     "--endpoints", str(self.write_endpoints()),
-                    "--credentials", str(PROJECT_ROOT / "credentials.yml"),
+                    "--credentials", str(self.write_credentials()),
                     "--port", str(s.rasa_port), "--interface", s.host,
                     "--cors", "*", "--enable-api", "--auth-token", self.api_token,
                 ],
                 f"{self.rasa_url}/status?token={self.api_token}",
                 logs / "rasa.log",
             ),
+            # Sends consented leads to law firms from the outbox; never blocks a conversation.
+            Server("delivery worker", [python, "-m", "bot.delivery"], None, logs / "delivery.log"),
         ]
 
     def start(self, progress: bool = True, timeout: float = 240) -> None:
         if not self.settings.model_path.exists():
             raise StartupError(f"no trained model at {self.settings.model_path}; run `make model`")
         self.build()
-        env = {**os.environ, **CHILD_ENV}
+        # Children share the settings: the same var/ directory (leads database, spool, logs).
+        env = {**os.environ, **CHILD_ENV, "LAWBOT_VAR_DIR": str(self.settings.var_dir)}
         try:
             for server in self.servers:
                 server.start(env)
@@ -158,6 +176,7 @@ class Stack:
                 f"  REST channel:   {self.rasa_url}/webhooks/rest/webhook",
                 f"  socket.io:      {self.rasa_url}/socket.io",
                 f"  action server:  {self.action_url}/webhook",
+                "  delivery worker: sends consented leads to law firms (lawbot deliveries list)",
                 f"  logs:           {self.settings.var_dir / 'log'}",
                 "",
                 "Talk to it:",

@@ -6,6 +6,8 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from bot.db import database_url
+from bot import firms  # noqa: F401 (registers the firm directory's tables)
+from bot.delivery import outbox  # noqa: F401 (and the outbox's)
 from bot.leads import Base
 
 config = context.config

@@ -12,21 +12,9 @@ import sys
 from pathlib import Path
 
 import spacy
-import yaml
 
 from bot.settings import load as load_settings
-
-TERMS_FILE = Path(__file__).resolve().parent.parent / "knowledge" / "terms.yml"
-ENTITY_LABELS = ("law", "permit", "authority", "data_category")
-
-
-def load_terms(path: Path = TERMS_FILE) -> dict[str, list[dict]]:
-    """Returns {label: [{"id": ..., "patterns": [...]}, ...]} for the entity labels."""
-    terms = yaml.safe_load(path.read_text(encoding="utf-8"))
-    unknown = set(terms) - set(ENTITY_LABELS)
-    if unknown:
-        raise ValueError(f"{path}: unknown entity labels {sorted(unknown)}")
-    return terms
+from bot.terms import ENTITY_LABELS, TERMS_FILE, load_terms  # noqa: F401 (re-exported)
 
 
 def build(terms: dict[str, list[dict]]) -> spacy.language.Language:

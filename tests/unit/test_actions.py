@@ -1,16 +1,23 @@
 """The actions, run against trackers the way the action server builds them."""
 
+import re
+from pathlib import Path
+
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.topic import ActionExplainTopic, ActionOfferTopics
-from bot import topics
+from actions.contact import ValidateContactForm
+from actions.intake import ActionAskIntakeAnswer, ActionStartIntake, ValidateIntakeForm
+from actions.topic import ActionOfferTopics
+from bot import intake, topics
+
+ACTIONS_DIR = Path(__file__).resolve().parents[2] / "actions"
 
 
-def tracker(text: str, intent: str, language=None, entities=()) -> Tracker:
+def tracker(text: str, intent: str, language=None, entities=(), **slots) -> Tracker:
     return Tracker(
         sender_id="test-user",
-        slots={"language": language, "topic": None},
+        slots={"language": language, "topic": None, **slots},
         latest_message={
             "text": text,
             "intent": {"name": intent, "confidence": 0.9},
@@ -30,28 +37,95 @@ def run(action, t, domain):
     return dispatcher.messages, events
 
 
-def test_a_chinese_icp_question_is_named_and_answered_in_chinese(domain):
+def slot(events, name):
+    """The value an action's events leave in a slot (the last change wins)."""
+    return [e["value"] for e in events if e.get("event") == "slot" and e["name"] == name][-1]
+
+
+def test_a_chinese_icp_question_is_named_in_chinese_and_the_intake_set_up(domain):
     t = tracker(
         "我们的小程序上线要做ICP备案吗",
         "topic_icp",
         language="zh",
         entities=[{"entity": "permit", "value": "ICP备案"}, {"entity": "language", "value": "zh"}],
     )
-    messages, events = run(ActionExplainTopic(), t, domain)
-    icp = topics.get("icp")
-    assert messages[0]["text"] == icp.acknowledge["zh"]
-    assert messages[1]["text"] == icp.information("zh")
-    assert messages[2]["text"].startswith("咨询前建议准备")
-    assert messages[3]["response"] == "utter_anything_else_topic"
-    assert {"event": "slot", "name": "topic", "value": "icp", "timestamp": None} in events
-    assert {"event": "slot", "name": "legal_terms", "value": ["ICP备案"], "timestamp": None} in events
+    messages, events = run(ActionStartIntake(), t, domain)
+    assert [m["text"] for m in messages] == [topics.get("icp").acknowledge["zh"]]
+    assert slot(events, "topic") == "icp"
+    assert slot(events, "urgency") == "normal"
+    assert slot(events, "answers") == {}
+    assert slot(events, "legal_terms") == ["ICP备案"]
+    assert slot(events, "problem_summary") == "我们的小程序上线要做ICP备案吗"
 
 
-def test_an_english_breach_report_gets_english_information_even_before_the_slot_is_set(domain):
-    t = tracker("we got hit by ransomware last night", "topic_data_breach")
-    messages, _ = run(ActionExplainTopic(), t, domain)
-    assert messages[0]["text"] == topics.get("data_breach").acknowledge["en"]
-    assert messages[2]["text"].startswith("Documents to prepare")
+def test_an_ongoing_attack_gets_the_immediate_steps_first_and_fewer_questions(domain):
+    t = tracker("our servers are being hacked right now and data is leaking", "topic_data_breach")
+    messages, events = run(ActionStartIntake(), t, domain)
+    assert messages[1]["text"].startswith("This sounds urgent")
+    assert slot(events, "urgency") == "high"
+    assert len(intake.questions_for("data_breach", "high")) < len(intake.questions_for("data_breach"))
+
+
+def test_the_next_question_comes_with_its_options_as_buttons(domain):
+    t = tracker("x", "nlu_fallback", language="en", topic="data_breach", urgency="normal", answers={})
+    messages, _ = run(ActionAskIntakeAnswer(), t, domain)
+    assert messages[0]["text"] == topics.get("data_breach").questions[0].text["en"]
+    assert [b["title"] for b in messages[0]["buttons"]][:2] == ["Still ongoing", "Contained"]
+
+
+def validate(action, slot_name, t, domain):
+    dispatcher = CollectingDispatcher()
+    method = getattr(action, f"validate_{slot_name}")
+    return method(t.latest_message["text"], dispatcher, t, domain.as_dict()), dispatcher.messages
+
+
+def test_a_button_answer_is_stored_and_the_slot_cleared_for_the_next_question(domain):
+    t = tracker(
+        '/choose{"choice": "ongoing"}',
+        "choose",
+        "en",
+        entities=[{"entity": "choice", "value": "ongoing"}],
+        topic="data_breach",
+        urgency="normal",
+        answers={},
+        problem_summary="we were hacked",
+    )
+    result, messages = validate(ValidateIntakeForm(), "intake_answer", t, domain)
+    assert result["intake_answer"] is None
+    assert result["answers"] == {"ongoing_or_contained": "ongoing"}
+    assert result["urgency"] == "high"  # the answer revealed an ongoing incident
+    assert messages[0]["text"].startswith("This sounds urgent")
+
+
+def test_two_bad_answers_in_a_row_move_on(domain):
+    base = dict(topic="icp", urgency="normal", answers={}, problem_summary="")
+    first, hints = validate(
+        ValidateIntakeForm(), "intake_answer", tracker("asdfgh", "nlu_fallback", "en", **base), domain
+    )
+    assert first == {"intake_answer": None, "bad_answers": 1}
+    assert hints[0]["response"] == "utter_hint_choose"
+    second, notes = validate(
+        ValidateIntakeForm(),
+        "intake_answer",
+        tracker("qwerty", "nlu_fallback", "en", bad_answers=1, **base),
+        domain,
+    )
+    assert second["answers"] == {"mainland_access": intake.UNCLEAR}
+    assert notes[0]["response"] == "utter_moving_on"
+
+
+def test_a_bad_phone_gets_a_specific_hint(domain):
+    t = tracker("1381234567", "nlu_fallback", "zh")
+    result, messages = validate(ValidateContactForm(), "contact_methods", t, domain)
+    assert result["contact_methods"] is None
+    assert messages[0]["response"] == "utter_hint_phone_length"
+
+
+def test_several_contact_methods_in_one_message_are_each_stored(domain):
+    t = tracker("+86 138-1234-5678，微信 li_wei88", "nlu_fallback", "zh")
+    result, _ = validate(ValidateContactForm(), "contact_methods", t, domain)
+    assert result["contact_phone"] == "+8613812345678"
+    assert result["contact_wechat"] == "li_wei88"
 
 
 def test_an_unclear_message_gets_every_topic_as_a_button_in_the_users_language(domain):
@@ -61,7 +135,23 @@ def test_an_unclear_message_gets_every_topic_as_a_button_in_the_users_language(d
     assert messages[0]["buttons"] == topics.topic_buttons("zh")
 
 
-def test_every_action_and_response_the_actions_use_is_in_the_domain(domain):
-    assert {"action_explain_topic", "action_offer_topics"} <= set(domain.action_names_or_texts)
-    for response in ("utter_anything_else_topic", "utter_topic_buttons_intro", "utter_ask_problem"):
-        assert response in domain.responses
+def test_every_action_and_response_the_actions_name_is_in_the_domain(domain):
+    source = "\n".join(p.read_text(encoding="utf-8") for p in ACTIONS_DIR.glob("*.py"))
+    named_actions = set(re.findall(r'return "((?:action|validate)_[a-z_]+)"', source))
+    assert named_actions and named_actions <= set(domain.action_names_or_texts)
+    responses = set(re.findall(r'"(utter_[a-z_]+)"', source))
+    hints = {
+        f"utter_hint_{code}"
+        for code in re.findall(
+            r'Problem\("([a-z_]+)"\)', (ACTIONS_DIR.parent / "bot" / "contact.py").read_text()
+        )
+    }
+    missing = sorted((responses | hints) - set(domain.responses))
+    assert not missing, f"responses used by actions but not in the domain: {missing}"
+
+
+def test_every_response_has_a_chinese_variation_and_an_english_default(domain):
+    for name, variations in domain.responses.items():
+        conditions = [v.get("condition") for v in variations]
+        assert any(c and c[0]["value"] == "zh" for c in conditions), name
+        assert any(not c for c in conditions), name

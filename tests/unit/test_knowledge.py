@@ -5,8 +5,9 @@ import pytest
 import yaml
 
 from bot import topics
-from bot.nlu.spacy_pipeline import build, load_terms
+from bot.nlu.spacy_pipeline import build
 from bot.settings import PROJECT_ROOT
+from bot.terms import load_terms
 
 
 def test_every_topic_of_the_brief_has_knowledge_in_both_languages():

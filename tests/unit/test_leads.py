@@ -8,18 +8,12 @@ import json
 import os
 import subprocess
 import sys
-import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
 from sqlalchemy.orm import sessionmaker
 
 from bot import leads
-from bot.db import upgrade
-
-POSTGRES_ADMIN_URL = os.environ.get(
-    "LAWBOT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
 
 
 def a_lead(**overrides):
@@ -40,49 +34,12 @@ def a_lead(**overrides):
     return fields
 
 
-@pytest.fixture
-def sqlite_url(tmp_path):
-    url = f"sqlite:///{tmp_path / 'leads.db'}"
-    upgrade(url)
-    return url
-
-
-@pytest.fixture
-def postgres_url():
-    try:
-        admin = create_engine(POSTGRES_ADMIN_URL, future=True, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text("select 1"))
-    except Exception as error:  # noqa: BLE001
-        if os.environ.get("LAWBOT_CI"):
-            pytest.fail(f"PostgreSQL must be running in CI: {error}")
-        pytest.skip(f"PostgreSQL not reachable: {error}")
-    name = f"lawbot_test_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as connection:
-        connection.execute(text(f"create database {name}"))
-    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    upgrade(url)
-    yield url
-    create_engine(url, future=True).dispose()
-    with admin.connect() as connection:
-        connection.execute(text(f"drop database {name} with (force)"))
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def session(request):
-    url = request.getfixturevalue(f"{request.param}_url")
-    engine = create_engine(url, future=True)
-    with sessionmaker(engine, future=True)() as s:
-        yield s
-    engine.dispose()
-
-
 def test_a_saved_lead_reads_back_with_every_field_of_the_brief(session):
     lead = leads.save(session, "conv-1#1", **a_lead())
     row = leads.find(session, lead.id).to_dict()
     assert list(row) == ["id", "created_at", "channel", "conversation_id", "language", "topic",
                          "urgency", "summary", "answers", "contact", "counterparty", "consent",
-                         "status", "matches"]
+                         "status", "matches", "callback_requested"]
     assert row["created_at"].endswith("Z")
     assert row["contact"]["phone"] == "+8613812345678"
     assert row["contact"]["email"] is None

@@ -1,0 +1,183 @@
+"""The follow-up questions: starting an intake, asking each question, reading the answers,
+and the general information shaped by them. The logic is in `bot.intake`."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.conversation import (
+    keep_language,
+    language_of,
+    latest_entity,
+    latest_intent,
+    latest_text,
+    legal_terms,
+)
+from actions.forms import AnswerValidation
+from bot import intake, topics
+
+MAX_SUMMARY = 2000
+
+# Slots of one intake: cleared when a new one starts, so answers never leak between matters.
+INTAKE_SLOTS = (
+    "intake_id",
+    "topic",
+    "urgency",
+    "urgency_reasons",
+    "problem_summary",
+    "answers",
+    "bad_answers",
+    "intake_answer",
+    "legal_terms",
+)
+CONTACT_FORM_SLOTS = (
+    "privacy_consent",
+    "consent_given_at",
+    "sensitive_consent",
+    "contact_name",
+    "contact_company",
+    "contact_methods",
+    "contact_phone",
+    "contact_email",
+    "contact_wechat",
+    "preferred_channel",
+    "counterparty",
+    "summary_confirmed",
+    "callback_requested",
+    "lead_id",
+)
+
+
+def reset_events(slots: tuple[str, ...] = INTAKE_SLOTS + CONTACT_FORM_SLOTS) -> list[EventType]:
+    return [SlotSet(name, None) for name in slots]
+
+
+def new_intake_id() -> str:
+    return uuid.uuid4().hex
+
+
+class ActionStartIntake(Action):
+    """A problem description: name the topic in plain words, triage it, give the immediate steps
+    when it is urgent, and set up the follow-up questions."""
+
+    def name(self) -> str:
+        return "action_start_intake"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        language = language_of(tracker)
+        code = topics.topic_of_intent(latest_intent(tracker))
+        if code not in topics.TOPIC_CODES:
+            dispatcher.utter_message(response="utter_ask_problem")
+            return []
+        message = latest_text(tracker)
+        if message.startswith("/"):  # a topic button: the description is still to come
+            message = ""
+        reasons = intake.triage(message)
+        dispatcher.utter_message(text=topics.get(code).acknowledge[language])
+        if reasons:
+            dispatcher.utter_message(text=intake.immediate_steps(reasons, language))
+        callback = tracker.get_slot("callback_requested")
+        return [
+            *reset_events(),
+            SlotSet("intake_id", new_intake_id()),
+            SlotSet("topic", code),
+            SlotSet("urgency", intake.urgency(reasons)),
+            SlotSet("urgency_reasons", reasons),
+            SlotSet("problem_summary", message[:MAX_SUMMARY]),
+            SlotSet("answers", {}),
+            SlotSet("bad_answers", 0),
+            SlotSet("legal_terms", legal_terms(tracker)),
+            SlotSet("callback_requested", callback),
+        ]
+
+
+class ActionAskIntakeAnswer(Action):
+    """Asks the topic's next unanswered question, with its options as buttons."""
+
+    def name(self) -> str:
+        return "action_ask_intake_answer"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        language = language_of(tracker)
+        question = intake.next_question(
+            tracker.get_slot("topic"),
+            tracker.get_slot("urgency") or "normal",
+            tracker.get_slot("answers") or {},
+        )
+        if question is not None:
+            dispatcher.utter_message(
+                text=question.text[language], buttons=intake.question_buttons(question, language)
+            )
+        return []
+
+
+class ValidateIntakeForm(AnswerValidation):
+    """One question at a time: the form asks `intake_answer` until the topic's questions are
+    answered; each answer is interpreted, stored in `answers`, and the slot cleared again."""
+
+    def name(self) -> str:
+        return "validate_intake_form"
+
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[str]:
+        question = intake.next_question(
+            tracker.get_slot("topic"),
+            tracker.get_slot("urgency") or "normal",
+            tracker.get_slot("answers") or {},
+        )
+        return ["intake_answer"] if question else []
+
+    def validate_intake_answer(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        language = language_of(tracker)
+        code = tracker.get_slot("topic")
+        urgency = tracker.get_slot("urgency") or "normal"
+        answers = dict(tracker.get_slot("answers") or {})
+        question = intake.next_question(code, urgency, answers)
+        if question is None:
+            return {"intake_answer": None}
+        events: dict[str, Any] = {"intake_answer": None, **keep_language(tracker)}
+        answer = intake.interpret(
+            question, latest_text(tracker), latest_entity(tracker, "choice"), latest_intent(tracker)
+        )
+        if isinstance(answer, intake.Invalid):
+            bad = int(tracker.get_slot("bad_answers") or 0) + 1
+            if bad < intake.MAX_BAD_ANSWERS:
+                dispatcher.utter_message(response=answer.hint)
+                return {**events, "bad_answers": bad}
+            dispatcher.utter_message(response="utter_moving_on")
+            answer = intake.UNCLEAR
+        answers[question.key] = answer
+        events.update(answers=answers, bad_answers=0)
+        # The answers can reveal urgency the first message did not (an incident still going on).
+        reasons = intake.triage(tracker.get_slot("problem_summary") or "", answers)
+        if reasons and urgency != "high":
+            dispatcher.utter_message(text=intake.immediate_steps(reasons, language))
+            events.update(urgency="high", urgency_reasons=reasons)
+        return events
+
+
+class ActionGiveInformation(Action):
+    """After the questions: the topic's general information shaped by the answers, and what to
+    bring to a consultation. The offer to pass the matter on follows (the contact form)."""
+
+    def name(self) -> str:
+        return "action_give_information"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        language = language_of(tracker)
+        code = tracker.get_slot("topic")
+        if code not in topics.TOPIC_CODES:
+            return []
+        topic = topics.get(code)
+        dispatcher.utter_message(text=topic.information(language, tracker.get_slot("answers") or {}))
+        dispatcher.utter_message(text=topic.documents_text(language))
+        return []

@@ -1,0 +1,195 @@
+"""Email delivery: the lead as readable text in Chinese and English (the firm's language first),
+with the same lead attached as JSON for the firm's own systems.
+
+The two languages are two inline text/plain parts of a multipart/mixed message, not
+multipart/alternative: mail clients show only one part of an "alternative", and a firm's
+English-speaking partner and Chinese-speaking associate should both be able to read it.
+
+SMTP settings come from the environment (LAWBOT_SMTP_*); the Message-ID is derived from the
+idempotency key, so a retried email is recognisably the same message.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import smtplib
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate
+from typing import Any, Mapping
+
+from bot import topics
+from bot.delivery.errors import DeliveryError
+
+SMTP_TIMEOUT = 30
+
+LABELS: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "A new consented lead from the Harbin IT-law intake assistant.",
+        "topic": "Topic", "urgency": "Urgency", "high": "HIGH: respond as soon as possible",
+        "normal": "normal", "language": "Language of the client", "received": "Received",
+        "lead_id": "Lead id", "summary": "In the client's words", "answers": "Answers",
+        "contact": "Contact", "name": "Name", "company": "Company", "phone": "Phone", "email": "Email",
+        "wechat_id": "WeChat ID", "preferred_channel": "Preferred channel",
+        "counterparty": "Counterparty (for your conflict check)",
+        "consent": "Consent: the client agreed on {at} to share this request with your firm "
+                   "(PIPL Art. 23), under privacy notice version {version}.",
+        "duplicate": "Idempotency key {key}: if you already have a lead with this key, ignore this one.",
+        "attached": "The full lead is attached as JSON.",
+        "subject": "New lead: {topic}", "urgent_subject": " (URGENT)",
+    },
+    "zh": {
+        "title": "哈尔滨IT法律咨询助手转来一条已获当事人同意的新线索。",
+        "topic": "法律领域", "urgency": "紧急程度", "high": "紧急：请尽快联系", "normal": "一般",
+        "language": "当事人使用语言", "received": "提交时间", "lead_id": "线索编号",
+        "summary": "当事人描述", "answers": "问题回答", "contact": "联系方式", "name": "姓名",
+        "company": "公司", "phone": "电话", "email": "邮箱", "wechat_id": "微信号",
+        "preferred_channel": "首选联系方式", "counterparty": "对方当事人（供利益冲突审查）",
+        "consent": "授权：当事人已于 {at} 单独同意将本咨询提供给贵所（《个人信息保护法》第二十三条），"
+                   "隐私告知版本 {version}。",
+        "duplicate": "幂等键 {key}：如已收到相同键的线索，请忽略本邮件。",
+        "attached": "完整线索见附件（JSON）。",
+        "subject": "新咨询线索：{topic}", "urgent_subject": "（紧急）",
+    },
+}
+LANGUAGE_NAMES = {
+    "en": {"zh": "Chinese", "en": "English", "ru": "Russian"},
+    "zh": {"zh": "中文", "en": "英文", "ru": "俄文"},
+}
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str | None
+    port: int
+    user: str | None
+    password: str | None
+    sender: str
+    starttls: bool
+
+    @classmethod
+    def from_env(cls) -> SmtpSettings:
+        starttls = os.environ.get("LAWBOT_SMTP_STARTTLS", "false").strip().lower() in ("1", "true", "yes")
+        return cls(
+            host=os.environ.get("LAWBOT_SMTP_HOST") or None,
+            port=int(os.environ.get("LAWBOT_SMTP_PORT") or (587 if starttls else 25)),
+            user=os.environ.get("LAWBOT_SMTP_USER") or None,
+            password=os.environ.get("LAWBOT_SMTP_PASSWORD") or None,
+            sender=os.environ.get("LAWBOT_SMTP_FROM") or "lawbot@localhost",
+            starttls=starttls,
+        )
+
+
+def languages_for(firm_languages: list[str] | None) -> tuple[str, str]:
+    """Chinese and English, the firm's first listed one of them first (Chinese when it lists neither)."""
+    first = next((code for code in firm_languages or [] if code in ("zh", "en")), "zh")
+    return (first, "en" if first == "zh" else "zh")
+
+
+def _topic_name(code: str, language: str) -> str:
+    try:
+        return topics.get(code).name[language]
+    except KeyError:
+        return code
+
+
+def _answers(lead: Mapping[str, Any], language: str) -> list[str]:
+    """Each answer with its question's wording and the option's label, when the topic knows them."""
+    try:
+        questions = {q.key: q for q in topics.get(lead.get("topic")).questions}
+    except KeyError:
+        questions = {}
+    lines = []
+    for key, value in (lead.get("answers") or {}).items():
+        question = questions.get(key)
+        labels = {o.value: o.label[language] for o in question.options} if question else {}
+        lines.append(f"  - {question.text[language] if question else key}: {labels.get(str(value), value)}")
+    return lines
+
+
+def render_text(lead: Mapping[str, Any], language: str, idempotency_key: str) -> str:
+    """The lead as plain text in one language."""
+    label = LABELS[language]
+    contact = lead.get("contact") or {}
+    consent = lead.get("consent") or {}
+    lines = [
+        label["title"], "",
+        f"{label['topic']}: {_topic_name(lead.get('topic'), language)} ({lead.get('topic')})",
+        f"{label['urgency']}: {label['high'] if lead.get('urgency') == 'high' else label['normal']}",
+        f"{label['language']}: {LANGUAGE_NAMES[language].get(lead.get('language'), lead.get('language'))}",
+        f"{label['received']}: {lead.get('created_at')}",
+        f"{label['lead_id']}: {lead.get('id')}", "",
+        f"{label['summary']}:", f"  {lead.get('summary') or '-'}", "",
+    ]
+    answers = _answers(lead, language)
+    if answers:
+        lines += [f"{label['answers']}:", *answers, ""]
+    lines.append(f"{label['contact']}:")
+    lines += [f"  {label[field]}: {contact.get(field) or '-'}"
+              for field in ("name", "company", "phone", "email", "wechat_id", "preferred_channel")]
+    lines += [
+        f"{label['counterparty']}: {lead.get('counterparty') or '-'}", "",
+        label["consent"].format(at=consent.get("shared_at") or "-",
+                                version=consent.get("notice_version") or "-"),
+        label["duplicate"].format(key=idempotency_key),
+        label["attached"],
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def build_message(
+    lead: Mapping[str, Any], to: str, firm_languages: list[str] | None, idempotency_key: str, sender: str
+) -> EmailMessage:
+    """The email a firm receives for one lead."""
+    first, second = languages_for(firm_languages)
+    urgent = lead.get("urgency") == "high"
+    subject = " / ".join(
+        LABELS[lang]["subject"].format(topic=_topic_name(lead.get("topic"), lang))
+        + (LABELS[lang]["urgent_subject"] if urgent else "")
+        for lang in (first, second)
+    )
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = sender
+    message["To"] = to
+    message["Date"] = formatdate(localtime=False)
+    domain = sender.rpartition("@")[2] or "localhost"
+    message["Message-ID"] = f"<{idempotency_key}@{domain}>"
+    message["X-Lawbot-Idempotency-Key"] = idempotency_key
+    message["X-Lawbot-Lead-Id"] = str(lead.get("id"))
+    if urgent:
+        message["Importance"] = "high"
+    for number, lang in enumerate((first, second)):
+        add = message.add_attachment if number else message.set_content  # the second makes it mixed
+        add(render_text(lead, lang, idempotency_key), subtype="plain", charset="utf-8", disposition="inline",
+            headers=[f"Content-Language: {'zh-Hans' if lang == 'zh' else 'en'}"])
+    message.add_attachment(
+        json.dumps(lead, ensure_ascii=False, indent=2).encode("utf-8"),
+        maintype="application", subtype="json", filename=f"lead-{lead.get('id')}.json",
+    )
+    return message
+
+
+def send(message: EmailMessage, settings: SmtpSettings | None = None) -> None:
+    """Hands the message to the SMTP server; raises DeliveryError, permanent for 5xx refusals."""
+    settings = settings or SmtpSettings.from_env()
+    if not settings.host:
+        raise DeliveryError("LAWBOT_SMTP_HOST is not set: email deliveries wait until it is", permanent=False)
+    try:
+        with smtplib.SMTP(settings.host, settings.port, timeout=SMTP_TIMEOUT) as smtp:
+            if settings.starttls:
+                smtp.starttls(context=ssl.create_default_context())
+            if settings.user:
+                smtp.login(settings.user, settings.password or "")
+            smtp.send_message(message)
+    except smtplib.SMTPRecipientsRefused as error:
+        raise DeliveryError(f"SMTP refused the recipient(s): {error.recipients}", permanent=True) from error
+    except smtplib.SMTPResponseException as error:
+        text = error.smtp_error
+        text = text.decode(errors="replace") if isinstance(text, bytes) else text
+        raise DeliveryError(f"SMTP {error.smtp_code}: {text}", permanent=error.smtp_code >= 500) from error
+    except (smtplib.SMTPException, OSError) as error:
+        where = f"{settings.host}:{settings.port}"
+        raise DeliveryError(f"SMTP {where}: {type(error).__name__}: {error}") from error

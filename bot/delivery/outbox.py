@@ -1,0 +1,252 @@
+"""The outbox: one row per lead, firm and delivery method, written in the same transaction as
+the user's consent, so a decision to send is never lost and never sent without a record.
+
+A row moves pending -> sending -> delivered, or back to pending with a later `next_attempt_at`
+(exponential backoff with jitter), or to failed after `max_attempts` tries or a permanent error,
+where staff see it (`lawbot deliveries list --status failed`) and can requeue it.
+
+Claiming is safe with several workers on PostgreSQL and SQLite alike: a row is taken by a
+conditional UPDATE on its attempt counter, so two workers can never both win it. While a row is
+`sending`, `next_attempt_at` is its lease: a worker that dies mid-send leaves a row that becomes
+due again when the lease runs out, and is retried (the idempotency key lets the firm ignore a
+duplicate).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, String, Text, select, update
+from sqlalchemy.orm import Session
+
+from bot import leads
+from bot.firms import Firm
+from bot.leads import Base, Lead
+
+METHODS = ("webhook", "email")
+DELIVERY_STATUSES = ("pending", "sending", "delivered", "failed")
+# Longer than the slowest send (webhook 3 s + 10 s, SMTP 30 s), so a live send is never retaken.
+LEASE = timedelta(minutes=5)
+_KEY_NAMESPACE = uuid.UUID("6f1c1a52-43a4-4a8e-9a51-3a1f3b0d7e21")
+
+
+def now() -> datetime:
+    """Microseconds kept: backoff in tests is a fraction of a second."""
+    return datetime.now(timezone.utc)
+
+
+def as_utc(moment: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; everything stored here is UTC."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment
+
+
+class Delivery(Base):
+    __tablename__ = "deliveries"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    lead_id = Column(String(36), ForeignKey("leads.id", ondelete="CASCADE"), nullable=False, index=True)
+    firm_id = Column(Integer, ForeignKey("firms.id"), nullable=False, index=True)
+    method = Column(String(10), nullable=False)
+    idempotency_key = Column(String(100), nullable=False, unique=True)
+    payload = Column(JSON, nullable=False)  # the lead as the firm receives it, fixed at consent
+    status = Column(String(10), nullable=False, default="pending")
+    attempts = Column(Integer, nullable=False, default=0)
+    next_attempt_at = Column(DateTime(timezone=True), nullable=False, default=now)
+    last_error = Column(Text)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=now)
+    updated_at = Column(DateTime(timezone=True), nullable=False, default=now, onupdate=now)
+    delivered_at = Column(DateTime(timezone=True))
+
+    def to_dict(self) -> dict[str, Any]:
+        def iso(moment: datetime | None) -> str | None:
+            return as_utc(moment).isoformat().replace("+00:00", "Z") if moment else None
+
+        return {
+            "id": self.id, "lead_id": self.lead_id, "firm_id": self.firm_id, "method": self.method,
+            "idempotency_key": self.idempotency_key, "status": self.status, "attempts": self.attempts,
+            "next_attempt_at": iso(self.next_attempt_at), "last_error": self.last_error,
+            "created_at": iso(self.created_at), "delivered_at": iso(self.delivered_at),
+        }
+
+
+@dataclass(frozen=True)
+class Policy:
+    """How hard the worker tries. From the environment, so tests and production differ only there."""
+
+    backoff: float = 30.0  # seconds before the second try; doubles with each try
+    backoff_max: float = 3600.0
+    max_attempts: int = 8
+
+    @classmethod
+    def from_env(cls) -> Policy:
+        return cls(
+            backoff=float(os.environ.get("LAWBOT_DELIVERY_BACKOFF", cls.backoff)),
+            backoff_max=float(os.environ.get("LAWBOT_DELIVERY_BACKOFF_MAX", cls.backoff_max)),
+            max_attempts=max(1, int(os.environ.get("LAWBOT_DELIVERY_MAX_ATTEMPTS", cls.max_attempts))),
+        )
+
+    def delay(self, attempts: int) -> float:
+        """Seconds to wait after `attempts` failed tries: exponential, with "equal jitter" (half
+        fixed, half random), so firms recovering from an outage are not hit by every retry at once."""
+        ceiling = min(self.backoff_max, self.backoff * 2 ** max(0, attempts - 1))
+        return ceiling / 2 + random.uniform(0, ceiling / 2)
+
+
+def idempotency_key(lead_id: str, firm_id: int, method: str) -> str:
+    """Stable for a lead, firm and method: every retry, and a repeated consent, carries the same."""
+    return str(uuid.uuid5(_KEY_NAMESPACE, f"{lead_id}/{firm_id}/{method}"))
+
+
+def enqueue(
+    session: Session, lead: Lead, firm: Firm, method: str, payload: dict[str, Any]
+) -> Delivery | None:
+    """Adds a pending delivery to the caller's transaction (no commit), or returns None when this
+    lead already has one for this firm and method."""
+    if method not in METHODS:
+        raise ValueError(f"unknown delivery method {method!r}")
+    key = idempotency_key(lead.id, firm.id, method)
+    if session.execute(select(Delivery.id).where(Delivery.idempotency_key == key)).first():
+        return None
+    delivery = Delivery(lead_id=lead.id, firm_id=firm.id, method=method, idempotency_key=key,
+                        payload=payload, status="pending", attempts=0, next_attempt_at=now())
+    session.add(delivery)
+    return delivery
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A delivery taken by one worker for one attempt."""
+
+    id: int
+    lead_id: str
+    firm_id: int
+    method: str
+    idempotency_key: str
+    payload: dict[str, Any]
+    attempts: int  # including this one
+
+
+def claim_next(session: Session, due_by: datetime, policy: Policy, skip: set[int]) -> Claim | None:
+    """Takes the next delivery due by `due_by` (oldest first), or None when nothing is due.
+
+    Rows whose worker died during their last allowed attempt are marked failed on the way.
+    """
+    while True:
+        query = (
+            select(Delivery)
+            .where(Delivery.status.in_(("pending", "sending")), Delivery.next_attempt_at <= due_by)
+            .order_by(Delivery.next_attempt_at, Delivery.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)  # PostgreSQL; SQLite serialises writers anyway
+        )
+        if skip:
+            query = query.where(Delivery.id.notin_(skip))
+        row = session.execute(query).scalar_one_or_none()
+        if row is None:
+            session.rollback()
+            return None
+        if row.attempts >= policy.max_attempts:
+            _finish_failed(session, row, row.last_error or "no outcome recorded for the last attempt")
+            session.commit()
+            continue
+        taken = session.execute(
+            update(Delivery)
+            .where(Delivery.id == row.id, Delivery.attempts == row.attempts,
+                   Delivery.status.in_(("pending", "sending")))
+            .values(status="sending", attempts=row.attempts + 1, next_attempt_at=now() + LEASE,
+                    updated_at=now())
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        session.commit()
+        if taken:
+            return Claim(row.id, row.lead_id, row.firm_id, row.method, row.idempotency_key,
+                         dict(row.payload), row.attempts + 1)
+        skip.add(row.id)  # another worker won it
+
+
+def _mine(session: Session, claim: Claim) -> Delivery | None:
+    """The claimed row, locked, if it is still ours (not erased, not retaken after the lease)."""
+    row = session.execute(
+        select(Delivery).where(Delivery.id == claim.id).with_for_update()
+    ).scalar_one_or_none()
+    if row is None or row.status != "sending" or row.attempts != claim.attempts:
+        return None
+    return row
+
+
+def _finish_failed(session: Session, row: Delivery, error: str) -> None:
+    row.status, row.last_error, row.updated_at = "failed", error[:2000], now()
+    lead = session.get(Lead, row.lead_id)
+    if lead is not None:
+        leads.record_event(session, lead, "delivery_failed",
+                           detail={"delivery_id": row.id, "firm_id": row.firm_id, "method": row.method,
+                                   "attempts": row.attempts, "error": row.last_error})
+
+
+def record_success(session: Session, claim: Claim) -> None:
+    """Marks the delivery done; when it was the lead's last one outstanding, the lead becomes
+    `delivered`. The lead row is locked first so two workers finishing a lead's last two
+    deliveries at once cannot both miss the moment."""
+    # FOR NO KEY UPDATE on PostgreSQL: it still lets other transactions insert rows that refer to
+    # the lead (events, deliveries), so it cannot deadlock with them.
+    lead = session.execute(
+        select(Lead).where(Lead.id == claim.lead_id).with_for_update(key_share=True)
+    ).scalar_one_or_none()
+    row = _mine(session, claim)
+    if row is None or lead is None:
+        session.rollback()
+        return
+    row.status, row.last_error, row.delivered_at, row.updated_at = "delivered", None, now(), now()
+    session.flush()
+    outstanding = session.execute(
+        select(Delivery.id).where(Delivery.lead_id == lead.id, Delivery.status != "delivered").limit(1)
+    ).first()
+    if outstanding is None and lead.status == "matched":
+        leads.set_status(session, lead, "delivered")
+    session.commit()
+
+
+def record_failure(session: Session, claim: Claim, error: str, permanent: bool, policy: Policy) -> str:
+    """Schedules the next try, or marks the delivery failed (permanent error, or tries used up).
+    Returns the row's new status."""
+    row = _mine(session, claim)
+    if row is None:
+        session.rollback()
+        return "gone"
+    if permanent or claim.attempts >= policy.max_attempts:
+        _finish_failed(session, row, error)
+    else:
+        row.status, row.last_error, row.updated_at = "pending", error[:2000], now()
+        row.next_attempt_at = now() + timedelta(seconds=policy.delay(claim.attempts))
+    status = row.status
+    session.commit()
+    return status
+
+
+def requeue(session: Session, delivery_id: int) -> Delivery:
+    """Staff's "try again" for a failed delivery (say, after the firm fixed its server): a fresh
+    set of tries, due now, same idempotency key."""
+    row = session.get(Delivery, delivery_id)
+    if row is None:
+        raise ValueError(f"no delivery {delivery_id}")
+    if row.status != "failed":
+        raise ValueError(f"delivery {delivery_id} is {row.status}, not failed")
+    row.status, row.attempts, row.next_attempt_at, row.updated_at = "pending", 0, now(), now()
+    session.commit()
+    return row
+
+
+def listing(session: Session, status: str | None = None, lead_id: str | None = None) -> list[Delivery]:
+    query = select(Delivery).order_by(Delivery.created_at, Delivery.id)
+    if status:
+        query = query.where(Delivery.status == status)
+    if lead_id:
+        query = query.where(Delivery.lead_id == lead_id)
+    return list(session.execute(query).scalars())

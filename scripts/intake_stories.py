@@ -1,0 +1,218 @@
+"""Writes the Rasa test stories of the intake: each topic's happy path (one turn per follow-up
+question the topic really has) and the digressions, from the same topic knowledge the bot
+uses, so the stories can never drift from it. `make stories` runs them with
+`rasa test core --fail-on-prediction-errors`.
+
+    python -m scripts.intake_stories OUTPUT_DIR
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import yaml
+
+from bot import intake, topics
+
+
+def form_turns(form: str, intents: list[str]) -> list[dict]:
+    """The user answers the form's questions; the form runs after each answer."""
+    steps = []
+    for intent in intents:
+        steps += [{"intent": intent}, {"action": form}]
+    return steps
+
+
+def form_done(next_actions: list[str]) -> list[dict]:
+    return [
+        {"active_loop": None},
+        {"slot_was_set": [{"requested_slot": None}]},
+        *({"action": a} for a in next_actions),
+    ]
+
+
+def start(code: str) -> list[dict]:
+    return [
+        {"intent": f"topic_{code}"},
+        {"action": "action_start_intake"},
+        {"action": "intake_form"},
+        {"active_loop": "intake_form"},
+    ]
+
+
+def answers(code: str) -> list[str]:
+    """A button for a choice question, free text for the others, as a user would answer."""
+    return ["choose" if q.options else "nlu_fallback" for q in intake.questions_for(code)]
+
+
+def contact_steps(code: str) -> list[dict]:
+    intents = ["affirm"]  # the privacy notice
+    if intake.is_sensitive(code, {}):
+        intents.append("affirm")
+    intents += ["nlu_fallback", "nlu_fallback", "nlu_fallback"]  # name, company, phone
+    if code in intake.DISPUTE_TOPICS and code != "contract":
+        intents.append("nlu_fallback")  # the other party
+    intents.append("affirm")  # the summary
+    return form_turns("contact_form", intents)
+
+
+def happy_path(code: str) -> dict:
+    steps = [
+        *start(code),
+        *form_turns("intake_form", answers(code)),
+        *form_done(["action_give_information", "contact_form"]),
+        {"active_loop": "contact_form"},
+        *contact_steps(code),
+        *form_done(["action_complete_intake"]),
+    ]
+    return {"story": f"{code}: a complete intake", "steps": steps}
+
+
+def digressions() -> list[dict]:
+    resume_intake = [
+        {"action": "action_answer_digression"},
+        {"action": "intake_form"},
+        {"active_loop": "intake_form"},
+    ]
+    resume_contact = [
+        {"action": "action_answer_digression"},
+        {"action": "contact_form"},
+        {"active_loop": "contact_form"},
+    ]
+    to_contact = [
+        *form_turns("intake_form", answers("employment")),
+        *form_done(["action_give_information", "contact_form"]),
+        {"active_loop": "contact_form"},
+    ]
+    return [
+        {
+            "story": "why do you ask, then the question again",
+            "steps": [
+                *start("ip"),
+                {"intent": "ask_why"},
+                *resume_intake,
+                *form_turns("intake_form", answers("ip")),
+                *form_done(["action_give_information", "contact_form"]),
+                {"active_loop": "contact_form"},
+            ],
+        },
+        {
+            "story": "what is PIPL, in the middle of the questions",
+            "steps": [
+                *start("cross_border"),
+                {"intent": "choose"},
+                {"action": "intake_form"},
+                {"intent": "ask_law"},
+                *resume_intake,
+                {"intent": "nlu_fallback"},
+                {"action": "intake_form"},
+            ],
+        },
+        {
+            "story": "side questions during the contact details",
+            "steps": [
+                *start("employment"),
+                *to_contact,
+                {"intent": "affirm"},
+                {"action": "contact_form"},
+                {"intent": "show_my_data"},
+                *resume_contact,
+                {"intent": "choose_lawyer"},
+                *resume_contact,
+                {"intent": "bot_challenge"},
+                *resume_contact,
+                {"intent": "nlu_fallback"},
+                {"action": "contact_form"},
+            ],
+        },
+        {
+            "story": "consent refused: information, no lead",
+            "steps": [
+                *start("icp"),
+                *form_turns("intake_form", answers("icp")),
+                *form_done(["action_give_information", "contact_form"]),
+                {"active_loop": "contact_form"},
+                {"intent": "deny"},
+                {"action": "contact_form"},
+                *form_done(["action_complete_intake"]),
+            ],
+        },
+        {
+            "story": "a person, asked for during the questions",
+            "steps": [
+                *start("data_breach"),
+                {"intent": "request_human"},
+                {"action": "action_handoff"},
+                {"active_loop": None},
+                {"action": "contact_form"},
+                {"active_loop": "contact_form"},
+                *form_turns("contact_form", ["affirm", "nlu_fallback", "nlu_fallback", "affirm"]),
+                *form_done(["action_complete_intake"]),
+            ],
+        },
+        {
+            "story": "a person, asked for first thing",
+            "steps": [
+                {"intent": "request_human"},
+                {"action": "action_handoff"},
+                {"active_loop": None},
+                {"action": "contact_form"},
+                {"active_loop": "contact_form"},
+            ],
+        },
+        {
+            "story": "start over during the contact details",
+            "steps": [
+                *start("employment"),
+                *to_contact,
+                {"intent": "start_over"},
+                {"action": "action_start_over"},
+                {"active_loop": None},
+                *start("ecommerce"),
+            ],
+        },
+        {
+            "story": "delete my data during the questions, confirmed",
+            "steps": [
+                *start("criminal"),
+                {"intent": "delete_my_data"},
+                {"action": "action_ask_erasure"},
+                {"active_loop": None},
+                {"intent": "affirm"},
+                {"action": "action_erase_my_data"},
+            ],
+        },
+        {
+            "story": "delete my data after the intake, cancelled",
+            "steps": [
+                *start("ecommerce"),
+                *form_turns("intake_form", answers("ecommerce")),
+                *form_done(["action_give_information", "contact_form"]),
+                {"active_loop": "contact_form"},
+                *contact_steps("ecommerce"),
+                *form_done(["action_complete_intake"]),
+                {"intent": "delete_my_data"},
+                {"action": "action_ask_erasure"},
+                {"active_loop": None},
+                {"intent": "deny"},
+                {"action": "action_cancel_erasure"},
+            ],
+        },
+    ]
+
+
+def main(argv: list[str]) -> int:
+    out = Path(argv[1] if len(argv) > 1 else "var/results/stories")
+    out.mkdir(parents=True, exist_ok=True)
+    stories = [happy_path(code) for code in topics.TOPIC_CODES] + digressions()
+    (out / "test_intake.yml").write_text(
+        yaml.safe_dump({"version": "3.1", "stories": stories}, sort_keys=False, allow_unicode=True),
+        encoding="utf-8",
+    )
+    print(f"{len(stories)} intake stories written to {out / 'test_intake.yml'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
