@@ -19,7 +19,7 @@ RESULTS := var/results
 run: $(MODEL) migrate example-firms
 	@$(PY) -m bot.cli serve
 
-test: $(MODEL) migrate lint validate unit stories evaluate
+test: $(MODEL) migrate lint validate unit stories browser-tests evaluate
 	@echo "All tests passed."
 
 venv: $(VENV_STAMP)
@@ -74,7 +74,7 @@ validate: $(VENV_STAMP)
 
 unit: $(MODEL)
 	@echo "==> pytest"
-	@$(PY) -m pytest -q tests
+	@$(PY) -m pytest -q tests --ignore=tests/browser
 
 stories: $(MODEL)
 	@echo "==> story tests"
@@ -110,7 +110,7 @@ $(CHROMIUM) $(CJK_FONT) &:
 	  fonts-wqy-zenhei >/dev/null
 	@test -x $(CHROMIUM) && test -f $(CJK_FONT)
 
-browser-tests: $(MODEL) migrate browser
+browser-tests: $(MODEL) browser
 	@echo "==> browser tests (headless Chromium: the website widget)"
 	@$(PY) -m pytest -q tests/browser
 

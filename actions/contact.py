@@ -12,8 +12,9 @@ from rasa_sdk.types import DomainDict
 
 from actions.conversation import keep_language, language_of, latest_entity, latest_intent, latest_text
 from actions.forms import AnswerValidation
-from bot import contact, intake, leads, topics
+from bot import contact, intake, leads, matching, topics
 from bot.db import sessions
+from bot.delivery import sharing
 
 GIVEN, REFUSED, NONE = "given", "refused", "none"
 MAX_BAD_CONTACT = 3
@@ -388,8 +389,51 @@ class ActionCompleteIntake(Action):
         reference = lead.id[:8]
         if tracker.get_slot("lead_id") == lead.id:
             dispatcher.utter_message(response="utter_lead_already_saved", lead_ref=reference)
-        elif lead.urgency == "high":
-            dispatcher.utter_message(response="utter_lead_saved_urgent", lead_ref=reference)
-        else:
-            dispatcher.utter_message(response="utter_lead_saved", lead_ref=reference)
-        return [SlotSet("lead_id", lead.id)]
+            return []
+        saved = "utter_lead_saved_urgent" if lead.urgency == "high" else "utter_lead_saved"
+        dispatcher.utter_message(response=saved, lead_ref=reference)
+        return [SlotSet("lead_id", lead.id), *offer_firms(dispatcher, lead.id, language_of(tracker))]
+
+
+def offer_firms(dispatcher: CollectingDispatcher, lead_id: str, language: str) -> list[EventType]:
+    """Matches firms to the saved lead and asks the separate consent that names them (PIPL
+    Art. 23); with no suitable firm, says honestly that the team will find one."""
+    with sessions()() as session:
+        lead = leads.find(session, lead_id)
+        matches = matching.match_lead(session, lead)
+        stored = list(lead.matches or [])
+    if not matches:
+        dispatcher.utter_message(response="utter_needs_sourcing")
+        return []
+    dispatcher.utter_message(
+        text=sharing.describe_recipients(stored, language),
+        buttons=[
+            {"title": intake.text("share_yes", language), "payload": "/affirm"},
+            {"title": intake.text("share_no", language), "payload": "/deny"},
+        ],
+    )
+    return [SlotSet("share_offer", [m["firm_id"] for m in stored])]
+
+
+class ActionShareLead(Action):
+    """The answer to the consent naming the firms: yes puts the lead in the outbox for those
+    firms (the delivery worker sends it); no keeps it with the platform."""
+
+    def name(self) -> str:
+        return "action_share_lead"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        firm_ids = tracker.get_slot("share_offer")
+        lead_id = tracker.get_slot("lead_id")
+        if not firm_ids or not lead_id:
+            dispatcher.utter_message(response="utter_anything_else")
+            return []
+        agreed = _yes_no(tracker) is True
+        with sessions()() as session:
+            lead = leads.find(session, lead_id)
+            if agreed:
+                sharing.share(session, lead, firm_ids, language_of(tracker))
+            else:
+                sharing.decline_share(session, lead)
+        dispatcher.utter_message(response="utter_shared" if agreed else "utter_share_declined")
+        return [SlotSet("share_offer", None)]

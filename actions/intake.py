@@ -58,6 +58,15 @@ def reset_events(slots: tuple[str, ...] = INTAKE_SLOTS + CONTACT_FORM_SLOTS) -> 
     return [SlotSet(name, None) for name in slots]
 
 
+def last_typed_message(tracker: Tracker) -> str:
+    """The latest message the user typed (not a button), e.g. before picking a topic button."""
+    for event in reversed(tracker.events):
+        text = (event.get("text") or "").strip() if event.get("event") == "user" else ""
+        if text and not text.startswith("/"):
+            return text
+    return ""
+
+
 def new_intake_id() -> str:
     return uuid.uuid4().hex
 
@@ -76,8 +85,8 @@ class ActionStartIntake(Action):
             dispatcher.utter_message(response="utter_ask_problem")
             return []
         message = latest_text(tracker)
-        if message.startswith("/"):  # a topic button: the description is still to come
-            message = ""
+        if message.startswith("/"):  # a topic button: the description is what they typed before
+            message = last_typed_message(tracker)
         reasons = intake.triage(message)
         dispatcher.utter_message(text=topics.get(code).acknowledge[language])
         if reasons:

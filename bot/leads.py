@@ -123,11 +123,16 @@ def of_conversation(session: Session, conversation_id: str) -> list[Lead]:
 
 def erase_conversation(session: Session, conversation_id: str) -> int:
     """Deletes every lead of a conversation (the user's right to erasure); returns how many."""
-    lead_ids = select(Lead.id).where(Lead.conversation_id == conversation_id)
+    return _erase(session, Lead.conversation_id == conversation_id)
+
+
+def _erase(session: Session, condition) -> int:
+    """Deletes the leads matching `condition` with everything that holds a copy of them."""
+    lead_ids = select(Lead.id).where(condition)
     for name in _DEPENDENT_TABLES:
         dependent = sql.table(name, sql.column("lead_id"))
         session.execute(delete(dependent).where(dependent.c.lead_id.in_(lead_ids)))
-    result = session.execute(delete(Lead).where(Lead.conversation_id == conversation_id))
+    result = session.execute(delete(Lead).where(condition))
     session.commit()
     return result.rowcount or 0
 
@@ -357,7 +362,4 @@ RETENTION_DAYS = int(os.environ.get("LAWBOT_RETENTION_DAYS", "180"))
 
 def purge_expired(session: Session, days: int = RETENTION_DAYS, now: datetime | None = None) -> int:
     """Deletes leads older than the retention period the privacy notice promises."""
-    cutoff = (now or utcnow()) - timedelta(days=days)
-    result = session.execute(delete(Lead).where(Lead.created_at < cutoff))
-    session.commit()
-    return result.rowcount or 0
+    return _erase(session, Lead.created_at < (now or utcnow()) - timedelta(days=days))

@@ -36,9 +36,11 @@ class Server:
     command: list[str]
     ready_url: str | None  # None: a worker without HTTP, ready once it is running
     log_path: Path
+    extra_env: dict[str, str] = field(default_factory=dict)
     process: subprocess.Popen | None = None
 
     def start(self, env: dict[str, str]) -> None:
+        env = {**env, **self.extra_env}
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "ab")
         # A session of its own: Ctrl-C reaches the supervisor, which stops children in order.
@@ -96,6 +98,10 @@ class Stack:
         return f"http://{self.settings.host}:{self.settings.rasa_port}"
 
     @property
+    def web_url(self) -> str:
+        return f"http://{self.settings.host}:{self.settings.web_port}"
+
+    @property
     def action_url(self) -> str:
         return f"http://{self.settings.host}:{self.settings.action_port}"
 
@@ -141,13 +147,21 @@ class Stack:
                     "--endpoints", str(self.write_endpoints()),
                     "--credentials", str(self.write_credentials()),
                     "--port", str(s.rasa_port), "--interface", s.host,
-                    "--cors", "*", "--enable-api", "--auth-token", self.api_token,
+                    "--cors", "*", "--enable-api", f"--auth-token={self.api_token}",
                 ],
                 f"{self.rasa_url}/status?token={self.api_token}",
                 logs / "rasa.log",
             ),
             # Sends consented leads to law firms from the outbox; never blocks a conversation.
             Server("delivery worker", [python, "-m", "bot.delivery"], None, logs / "delivery.log"),
+            # The demo page with the chat widget (and, later, the staff console).
+            Server(
+                "web app",
+                [python, "-m", "bot.web", "--port", str(s.web_port)],
+                f"{self.web_url}/health",
+                logs / "web.log",
+                extra_env={"RASA_PUBLIC_URL": os.environ.get("RASA_PUBLIC_URL", self.rasa_url)},
+            ),
         ]
 
     def start(self, progress: bool = True, timeout: float = 240) -> None:
@@ -173,6 +187,7 @@ class Stack:
             [
                 "",
                 "The Harbin IT-law intake assistant is running:",
+                f"  web page + chat widget: {self.web_url}/   (English: {self.web_url}/en)",
                 f"  REST channel:   {self.rasa_url}/webhooks/rest/webhook",
                 f"  socket.io:      {self.rasa_url}/socket.io",
                 f"  action server:  {self.action_url}/webhook",

@@ -5,8 +5,8 @@ from logging.config import fileConfig
 from alembic import context
 from sqlalchemy import create_engine
 
-from bot.db import database_url
 from bot import firms  # noqa: F401 (registers the firm directory's tables)
+from bot.db import database_url
 from bot.delivery import outbox  # noqa: F401 (and the outbox's)
 from bot.leads import Base
 

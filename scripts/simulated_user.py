@@ -87,43 +87,65 @@ def saved_reference(replies: list[Reply]) -> str | None:
     return None
 
 
-class SimulatedUser:
-    """Answers like a cooperative new user who reads only the bot's messages."""
+@dataclass(frozen=True)
+class Move:
+    """What the user does next: tap the chip with this title, or type this text."""
 
-    def __init__(self, chat: RestChat, topic: str, language: str) -> None:
+    tap: str | None = None
+    type: str | None = None
+
+
+def _is_skip(title: str) -> bool:
+    return title.lower().startswith("skip") or title.startswith("跳过")
+
+
+class SimulatedUser:
+    """Answers like a cooperative new user who reads only the bot's messages and chips."""
+
+    def __init__(self, chat: RestChat | None, topic: str, language: str) -> None:
         self.chat, self.topic, self.language = chat, topic, language
         self.person = PERSON[language]
         self.turns = 0
 
-    def _answer(self, replies: list[Reply]) -> str:
-        last = replies[-1] if replies else Reply("", [])
-        buttons = [b for r in replies for b in r.buttons]
-        question = last.text.lower()
-        mine = [b for b in buttons if b["title"] == topics.get(self.topic).name[self.language]]
-        if mine:  # not understood: the bot offers the topics, and a person picks theirs
-            return mine[0]["payload"]
-        if buttons:
-            real = [b for b in buttons if b["payload"] != "/dont_know"]
-            if real:
-                return real[0]["payload"]  # agree, confirm, or the first option
-        if re.search(r"other party|对方当事人", question):
-            return self.person["other_party"]
-        if re.search(r"company or organisation|公司或单位", question):
-            return self.person["company"]
-        if re.search(r"your name|怎么称呼", question):
-            return self.person["name"]
-        if re.search(r"reach you|联系您", question):
-            return self.person["phone"]
-        return self.person["free"]
+    @property
+    def first_message(self) -> str:
+        return PROBLEMS[self.topic][self.language]
+
+    def next_move(self, texts: list[str], chips: list[str]) -> Move:
+        """The next move, from the bot's latest messages and the chips on offer."""
+        mine = topics.get(self.topic).name[self.language]
+        if mine in chips:  # not understood: the bot offers the topics, and a person picks theirs
+            return Move(tap=mine)
+        real = [title for title in chips if not _is_skip(title)]
+        if real:
+            return Move(tap=real[0])  # agree, confirm, or the first option
+        question = (texts[-1] if texts else "").lower()
+        for pattern, key in (
+            (r"other party|对方当事人", "other_party"),
+            (r"company or organisation|公司或单位", "company"),
+            (r"your name|怎么称呼", "name"),
+            (r"reach you|联系您", "phone"),
+        ):
+            if re.search(pattern, question):
+                return Move(type=self.person[key])
+        return Move(type=self.person["free"])
+
+    def _play(self, move: Move, replies: list[Reply]) -> list[Reply]:
+        """Types, or taps a button by sending its payload (as every channel's client does)."""
+        if move.tap:
+            buttons = [b for r in replies for b in r.buttons if b["title"] == move.tap]
+            return self.chat.say(buttons[0]["payload"])
+        return self.chat.say(move.type or "")
 
     def complete_intake(self, max_turns: int = 20) -> tuple[int, str | None]:
-        """Runs the whole intake; returns (user turns, lead reference or None)."""
-        replies = self.chat.say(PROBLEMS[self.topic][self.language])
+        """Runs the whole intake over REST; returns (user turns, lead reference or None)."""
+        replies = self.chat.say(self.first_message)
         self.turns = 1
         while self.turns < max_turns:
             reference = saved_reference(replies)
             if reference:
                 return self.turns, reference
-            replies = self.chat.say(self._answer(replies))
+            move = self.next_move([r.text for r in replies], [b["title"] for r in replies for b in r.buttons])
+            replies = self._play(move, replies)
             self.turns += 1
         return self.turns, saved_reference(replies)

@@ -60,6 +60,7 @@ def stack(tmp_path_factory, model_path):
         rasa_port=free_port(),
         action_port=free_port(),
         host="127.0.0.1",
+        web_port=free_port(),
     )
     from bot.db import upgrade
 

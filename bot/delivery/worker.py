@@ -13,13 +13,17 @@ import os
 import signal
 import sys
 import threading
+import time
 from typing import Callable
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot import leads
 from bot.delivery import mail, outbox, webhook
 from bot.delivery.errors import DeliveryError
 from bot.firms import Firm
+
+PURGE_EVERY = 3600  # seconds between deletions of leads past the retention period
 
 log = logging.getLogger("lawbot.delivery")
 
@@ -94,9 +98,16 @@ class Worker:
     def run_forever(self, poll: float) -> None:
         log.info("delivery worker started (backoff %ss, at most %s tries)", self.policy.backoff,
                  self.policy.max_attempts)
+        next_purge = 0.0
         while not self.stopping.is_set():
             try:
                 self.run_once()
+                if time.monotonic() >= next_purge:  # the retention period of the privacy notice
+                    with self.sessions() as session:
+                        purged = leads.purge_expired(session)
+                    if purged:
+                        log.info("deleted %d lead(s) past the retention period", purged)
+                    next_purge = time.monotonic() + PURGE_EVERY
             except Exception:  # the database may be briefly away: log, wait, go on
                 log.exception("delivery run failed")
             self.stopping.wait(poll)

@@ -10,15 +10,9 @@ pointed at the `stack` fixture's Rasa server, and `Widget`, a driver for the cha
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
-import requests
-
-from bot.settings import PROJECT_ROOT
 
 CHROMIUM = Path(os.environ.get("LAWBOT_CHROMIUM", "/usr/bin/chromium"))
 REPLY_TIMEOUT_MS = 60_000  # the first turn after start-up warms the model up
@@ -138,37 +132,9 @@ def browser(chromium_path):
 
 
 @pytest.fixture(scope="session")
-def web_app(stack, tmp_path_factory):
-    """`python -m bot.web` on a free port, its widget talking to the stack's Rasa server."""
-    port = free_port()
-    log_path = tmp_path_factory.mktemp("web") / "web.log"
-    env = {**os.environ, "RASA_PUBLIC_URL": stack.rasa_url, "PYTHONUNBUFFERED": "1"}
-    with open(log_path, "ab") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot.web", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        if process.poll() is not None:
-            pytest.fail(f"the web app exited; see {log_path}")
-        try:
-            if requests.get(f"{url}/health", timeout=2).status_code == 200:
-                break
-        except requests.RequestException:
-            pass
-        if time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"the web app did not answer /health; see {log_path}")
-        time.sleep(0.2)
-    yield url
-    process.terminate()
-    try:
-        process.wait(10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+def web_app(stack):
+    """The web app the stack runs (`python -m bot.web`), its widget talking to the stack's Rasa."""
+    return stack.web_url
 
 
 @pytest.fixture

@@ -26,13 +26,17 @@ XSS = "<img src=x onerror=alert(1)>"
 ICP_ZH = "我们的小程序要上线，需要办ICP备案吗？"
 
 
-def tracker_user_texts(stack, session_id: str) -> list[str]:
+def tracker_user_events(stack, session_id: str) -> list[dict]:
     response = requests.get(
         f"{stack.rasa_url}/conversations/{session_id}/tracker",
         params={"token": stack.api_token}, timeout=10,
     )
     response.raise_for_status()
-    return [e.get("text") for e in response.json()["events"] if e["event"] == "user"]
+    return [event for event in response.json()["events"] if event["event"] == "user"]
+
+
+def tracker_user_texts(stack, session_id: str) -> list[str]:
+    return [event.get("text") for event in tracker_user_events(stack, session_id)]
 
 
 def save_screenshot(page) -> None:
@@ -68,7 +72,10 @@ def test_a_chinese_conversation_with_chips(demo, page, stack):
     assert replies, "no reply after tapping a chip"
     assert widget.user_texts()[-1] == chosen  # the chip's title, not its payload
     assert not any(text.startswith("/") for text in widget.user_texts())
-    assert tracker_user_texts(stack, widget.session_id())[:2] == ["你好", ICP_ZH]
+    events = tracker_user_events(stack, widget.session_id())
+    assert [event["text"] for event in events[:2]] == ["你好", ICP_ZH]
+    assert events[0]["input_channel"] == "socketio"
+    assert events[0]["metadata"]["language"] == "zh"  # the widget's language, with every message
     assert not page.js_errors
 
 

@@ -86,7 +86,7 @@ class FakeWeChatAPI(FakeServer):
         """The first `count` (or more) texts sent to the user, waiting for them to arrive."""
         return wait_until(lambda: len(self.texts(openid)) >= count and self.texts(openid), timeout)
 
-    def wait_quiet(self, openid: str, quiet: float = 1.5, timeout: float = 30) -> list[str]:
+    def wait_quiet(self, openid: str, quiet: float = 1.0, timeout: float = 30) -> list[str]:
         """All texts sent to the user once nothing new has arrived for `quiet` seconds."""
         deadline = time.monotonic() + timeout
         seen, since = -1, time.monotonic()

@@ -52,6 +52,7 @@ def channels_stack(tmp_path_factory, model_path, telegram_api, wechat_api):
         rasa_port=free_port(),
         action_port=free_port(),
         host="127.0.0.1",
+        web_port=free_port(),
     )
     from bot.db import upgrade  # the leads database, as the `stack` fixture prepares it
 

@@ -8,12 +8,15 @@ import json
 import os
 import subprocess
 import sys
+import uuid
 
 import pytest
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 from sqlalchemy.orm import sessionmaker
 
 from bot import leads
+from bot.db import upgrade
+from tests.conftest import POSTGRES_ADMIN_URL
 
 
 def a_lead(**overrides):
@@ -96,3 +99,60 @@ def test_the_leads_command_lists_shows_and_exports(tmp_path, sqlite_url):
     assert lawbot("leads", "show", "missing").returncode == 1
     exported = lawbot("leads", "export", "--format", "jsonl")
     assert json.loads(exported.stdout.splitlines()[0])["topic"] == "data_breach"
+
+
+def test_a_lead_confirmed_while_the_database_is_down_is_saved_when_it_is_back(tmp_path, monkeypatch):
+    """PostgreSQL answers but the leads database is not there yet (as after a failover): the lead
+    goes to the spool, nothing is lost, and it is saved once the database is back."""
+    monkeypatch.setenv("LAWBOT_VAR_DIR", str(tmp_path))
+    admin = create_engine(POSTGRES_ADMIN_URL, future=True, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text("select 1"))
+    except Exception as error:  # noqa: BLE001
+        if os.environ.get("LAWBOT_CI"):
+            pytest.fail(f"PostgreSQL must be running in CI: {error}")
+        pytest.skip(f"PostgreSQL not reachable: {error}")
+    name = f"lawbot_down_{uuid.uuid4().hex[:10]}"
+    url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    make_session = sessionmaker(create_engine(url, future=True, pool_pre_ping=True), future=True)
+
+    assert leads.save_or_spool(make_session, "conv-down:1", a_lead(conversation_id="conv-down")) is None
+    assert leads.save_or_spool(make_session, "conv-down:1", a_lead(conversation_id="conv-down")) is None
+    assert len(leads.pending()) == 1, "a retried save spools the lead once"
+    assert leads.flush_spool(make_session) == 0, "still down: the lead stays spooled"
+    assert len(leads.pending()) == 1
+
+    with admin.connect() as connection:
+        connection.execute(text(f"create database {name}"))
+    try:
+        upgrade(url)
+        assert leads.flush_spool(make_session) == 1
+        assert leads.pending() == []
+        with make_session() as session:
+            [lead] = leads.of_conversation(session, "conv-down")
+            assert lead.to_dict()["contact"]["phone"] == "+8613812345678"
+    finally:
+        make_session.kw["bind"].dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f"drop database {name} with (force)"))
+
+
+def test_erasure_reaches_spooled_leads_too(tmp_path, monkeypatch):
+    monkeypatch.setenv("LAWBOT_VAR_DIR", str(tmp_path))
+    leads.spool("conv-a:1", a_lead(conversation_id="conv-a"))
+    leads.spool("conv-b:1", a_lead(conversation_id="conv-b"))
+    assert leads.erase_spooled("conv-a") == 1
+    assert [r["fields"]["conversation_id"] for r in leads.pending()] == ["conv-b"]
+
+
+def test_leads_older_than_the_retention_period_are_purged(sqlite_url):
+    from datetime import timedelta
+
+    with sessionmaker(create_engine(sqlite_url, future=True), future=True)() as session:
+        old_id = leads.save(session, "old:1", created_at=leads.utcnow() - timedelta(days=200), **a_lead()).id
+        leads.save(session, "new:1", **a_lead())
+        assert leads.purge_expired(session, days=180) == 1
+        session.expire_all()
+        assert [lead.idempotency_key for lead in leads.newest_first(session)] == ["new:1"]
+        assert leads.find(session, old_id) is None
