@@ -206,16 +206,22 @@ class Stack:
 def run_forever() -> int:
     """`make run`: start everything, print the URLs, stop cleanly on Ctrl-C or SIGTERM."""
     stack = Stack(load_settings())
-    stopping = False
+    started = stopping = False
 
     def request_stop(signum, frame):  # noqa: ARG001
         nonlocal stopping
+        if not started:  # still starting: abandon the start (Stack.start stops what it began)
+            raise KeyboardInterrupt
         stopping = True
 
-    signal.signal(signal.SIGTERM, request_stop)
+    # Ctrl-C and SIGTERM both stop everything in order (SIGINT explicitly: a shell that starts
+    # `make run` in the background leaves SIGINT ignored, and Python would keep it so).
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, request_stop)
     print("Starting the assistant (the first start loads TensorFlow and the model, ~30 s)…")
     try:
         stack.start()
+        started = True
         print(stack.banner(), flush=True)
         while not stopping:
             for server in stack.servers:
