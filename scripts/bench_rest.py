@@ -26,7 +26,7 @@ def main(count: int = 200) -> int:
         for text, _ in load_examples(PROJECT_ROOT / "tests" / "nlu_heldout" / f"{lang}.yml")
     ]
     with tempfile.TemporaryDirectory() as var:
-        settings = Settings(Path(var), base.model_path, base.spacy_model_dir, 5905, 5955, "127.0.0.1")
+        settings = Settings(Path(var), base.model_path, base.spacy_model_dir, 5905, 5955, "127.0.0.1", 5908)
         stack = Stack(settings)
         stack.start()
         try:
