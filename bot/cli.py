@@ -47,7 +47,9 @@ def _leads(args: argparse.Namespace) -> int:
             if lead is None:
                 print(f"no lead {args.id!r}", file=sys.stderr)
                 return 1
-            print(json.dumps(lead.to_dict(), ensure_ascii=False, indent=2))
+            shown = {**lead.to_dict(), "status_history": leads.status_history(session, lead),
+                     "events": leads.events(session, lead)}
+            print(json.dumps(shown, ensure_ascii=False, indent=2))
         else:
             sys.stdout.write(leads.export(leads.newest_first(session), args.format))
     return 0

@@ -96,6 +96,7 @@ def test_the_leads_command_lists_shows_and_exports(tmp_path, sqlite_url):
     assert listed.returncode == 0 and lead_id[:8] in listed.stdout and "data_breach" in listed.stdout
     shown = lawbot("leads", "show", lead_id[:8])
     assert json.loads(shown.stdout)["id"] == lead_id
+    assert json.loads(shown.stdout)["status_history"][0]["status"] == "new"
     assert lawbot("leads", "show", "missing").returncode == 1
     exported = lawbot("leads", "export", "--format", "jsonl")
     assert json.loads(exported.stdout.splitlines()[0])["topic"] == "data_breach"
