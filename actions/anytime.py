@@ -11,7 +11,7 @@ from rasa_sdk.types import DomainDict
 from actions.contact import GIVEN, lead_fields
 from actions.conversation import language_of, latest_intent, legal_terms
 from actions.intake import CONTACT_FORM_SLOTS, new_intake_id, reset_events
-from bot import glossary, intake, leads
+from bot import glossary, intake, leads, topics
 from bot.db import sessions
 from bot.stores import ERASE_SLOT
 
@@ -113,6 +113,19 @@ class ActionStartOver(Action):
         dispatcher.utter_message(response="utter_start_over")
         dispatcher.utter_message(response="utter_ask_problem")
         return [*_deactivate(), *reset_events(), SlotSet("resume_form", None)]
+
+
+class ActionChangeTopic(Action):
+    """"That's not my question": leaves the intake and offers the topics as buttons; picking
+    one starts a fresh intake (the description typed earlier is kept as its summary)."""
+
+    def name(self) -> str:
+        return "action_change_topic"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        language = language_of(tracker)
+        dispatcher.utter_message(response="utter_topic_buttons_intro", buttons=topics.topic_buttons(language))
+        return [*_deactivate(), *reset_events()]
 
 
 class ActionAskErasure(Action):

@@ -59,10 +59,15 @@ def reset_events(slots: tuple[str, ...] = INTAKE_SLOTS + CONTACT_FORM_SLOTS) -> 
 
 
 def last_typed_message(tracker: Tracker) -> str:
-    """The latest message the user typed (not a button), e.g. before picking a topic button."""
+    """The latest problem description the user typed (not a button, not "that's not it"),
+    e.g. before picking a topic button."""
+    describing = {*(topic.intent for topic in topics.all_topics().values()), "nlu_fallback", "out_of_scope"}
     for event in reversed(tracker.events):
-        text = (event.get("text") or "").strip() if event.get("event") == "user" else ""
-        if text and not text.startswith("/"):
+        if event.get("event") != "user":
+            continue
+        text = (event.get("text") or "").strip()
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        if text and not text.startswith("/") and intent in describing:
             return text
     return ""
 

@@ -173,6 +173,29 @@ def digressions() -> list[dict]:
             ],
         },
         {
+            "story": "the topic was misunderstood: the topics, then a fresh intake",
+            "steps": [
+                *start("contract"),
+                {"intent": "wrong_topic"},
+                {"action": "action_change_topic"},
+                {"active_loop": None},
+                *start("ip"),
+            ],
+        },
+        {
+            "story": "the firms are named and the user agrees to share",
+            "steps": [
+                *start("localization"),
+                *form_turns("intake_form", answers("localization")),
+                *form_done(["action_give_information", "contact_form"]),
+                {"active_loop": "contact_form"},
+                *contact_steps("localization"),
+                *form_done(["action_complete_intake"]),
+                {"intent": "affirm"},
+                {"action": "action_share_lead"},
+            ],
+        },
+        {
             "story": "delete my data during the questions, confirmed",
             "steps": [
                 *start("criminal"),

@@ -207,6 +207,21 @@ def test_side_questions_are_answered_and_the_form_resumes(stack):
     assert replies[-1].text == question
 
 
+def test_a_misunderstood_topic_can_be_changed_and_keeps_the_description(stack, leads_db):
+    chat = RestChat(stack.rasa_url)
+    description = "客户拖欠我们的软件开发款"
+    replies = chat.say(description)
+    assert replies[0].text == topics.get("contract").acknowledge["zh"]
+    replies = chat.say("不是这个问题")
+    titles = [b["title"] for r in replies for b in r.buttons]
+    assert topics.get("ip").name["zh"] in titles
+    replies = chat.tap(replies, topics.get("ip").name["zh"])
+    assert replies[0].text == topics.get("ip").acknowledge["zh"]
+    assert replies[-1].text == topics.get("ip").questions[0].text["zh"]
+    replies = chat.say("我的信息")
+    assert description in texts(replies), "the description typed first is kept"
+
+
 def test_asking_for_a_person_flags_a_call_back_even_without_a_topic(stack, leads_db):
     chat = RestChat(stack.rasa_url)
     replies = chat.say("I want to talk to a real person")
