@@ -7,6 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
+from sqlalchemy.exc import SQLAlchemyError
 
 from actions.contact import GIVEN, lead_fields
 from actions.conversation import language_of, latest_intent, legal_terms
@@ -52,12 +53,16 @@ class ActionAnswerDigression(Action):
 
 def my_data(tracker: Tracker, language: str) -> str:
     """Everything held about the user: what this conversation collected, and saved requests."""
-    with sessions()() as session:
-        saved = leads.of_conversation(session, tracker.sender_id)
+    try:
+        with sessions()() as session:
+            saved = leads.of_conversation(session, tracker.sender_id)
+        unavailable = False
+    except SQLAlchemyError:  # the database is briefly away: show what the conversation holds
+        saved, unavailable = [], True
     spooled = [r for r in leads.pending() if r["fields"].get("conversation_id") == tracker.sender_id]
     collected = lead_fields(tracker)
     has_details = collected["topic"] or any(collected["contact"].values())
-    if not (saved or spooled or has_details):
+    if not (saved or spooled or has_details or unavailable):
         return intake.text("nothing_stored", language)
     lines = [intake.text("my_data.heading", language)]
     if has_details:
@@ -71,6 +76,8 @@ def my_data(tracker: Tracker, language: str) -> str:
             )
         )
     lines.extend("• " + intake.text("my_data.pending", language) for _ in spooled)
+    if unavailable:
+        lines.append("• " + intake.text("my_data.unavailable", language))
     lines.append(intake.text("my_data.rights", language))
     return "\n".join(lines)
 
@@ -86,11 +93,15 @@ class ActionHandoff(Action):
         events: list[EventType] = [*_deactivate(), SlotSet("callback_requested", True)]
         lead_id = tracker.get_slot("lead_id")
         if lead_id and not lead_id.startswith("pending:"):
-            with sessions()() as session:
-                lead = leads.find(session, lead_id)
-                if lead is not None:
-                    lead.callback_requested = True
-                    session.commit()
+            try:
+                with sessions()() as session:
+                    lead = leads.find(session, lead_id)
+                    if lead is not None:
+                        lead.callback_requested = True
+                        session.commit()
+            except SQLAlchemyError:
+                dispatcher.utter_message(response="utter_database_unavailable")
+                return events
             dispatcher.utter_message(response="utter_handoff_saved")
             return events
         dispatcher.utter_message(response="utter_handoff")
@@ -147,9 +158,13 @@ class ActionEraseMyData(Action):
         return "action_erase_my_data"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        try:
+            with sessions()() as session:
+                leads.erase_conversation(session, tracker.sender_id)
+        except SQLAlchemyError:  # nothing half-done: the user is told and can ask again
+            dispatcher.utter_message(response="utter_erasure_failed")
+            return []
         leads.erase_spooled(tracker.sender_id)
-        with sessions()() as session:
-            leads.erase_conversation(session, tracker.sender_id)
         dispatcher.utter_message(response="utter_erased")
         return [*reset_events(), *[SlotSet(s, None) for s in CONTACT_FORM_SLOTS], SlotSet(ERASE_SLOT, True)]
 

@@ -9,6 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
+from sqlalchemy.exc import SQLAlchemyError
 
 from actions.conversation import keep_language, language_of, latest_entity, latest_intent, latest_text
 from actions.forms import AnswerValidation
@@ -398,10 +399,14 @@ class ActionCompleteIntake(Action):
 def offer_firms(dispatcher: CollectingDispatcher, lead_id: str, language: str) -> list[EventType]:
     """Matches firms to the saved lead and asks the separate consent that names them (PIPL
     Art. 23); with no suitable firm, says honestly that the team will find one."""
-    with sessions()() as session:
-        lead = leads.find(session, lead_id)
-        matches = matching.match_lead(session, lead)
-        stored = list(lead.matches or [])
+    try:
+        with sessions()() as session:
+            lead = leads.find(session, lead_id)
+            matches = matching.match_lead(session, lead)
+            stored = list(lead.matches or [])
+    except SQLAlchemyError:  # the lead is saved; staff match it when the database is back
+        dispatcher.utter_message(response="utter_matching_later")
+        return []
     if not matches:
         dispatcher.utter_message(response="utter_needs_sourcing")
         return []
@@ -429,11 +434,15 @@ class ActionShareLead(Action):
             dispatcher.utter_message(response="utter_anything_else")
             return []
         agreed = _yes_no(tracker) is True
-        with sessions()() as session:
-            lead = leads.find(session, lead_id)
-            if agreed:
-                sharing.share(session, lead, firm_ids, language_of(tracker))
-            else:
-                sharing.decline_share(session, lead)
+        try:
+            with sessions()() as session:
+                lead = leads.find(session, lead_id)
+                if agreed:
+                    sharing.share(session, lead, firm_ids, language_of(tracker))
+                else:
+                    sharing.decline_share(session, lead)
+        except SQLAlchemyError:  # the offer stays open: the user answers again in a moment
+            dispatcher.utter_message(response="utter_database_unavailable")
+            return []
         dispatcher.utter_message(response="utter_shared" if agreed else "utter_share_declined")
         return [SlotSet("share_offer", None)]

@@ -18,10 +18,13 @@ def database_url() -> str:
     return os.environ.get("LAWBOT_DATABASE_URL") or f"sqlite:///{load_settings().var_dir / 'leads.db'}"
 
 
-@cache
 def engine(url: str | None = None) -> Engine:
-    """One engine per URL for the life of the process (2.0-style API)."""
-    url = url or database_url()
+    """One engine per URL for the life of the process (2.0-style API); no URL: the configured one."""
+    return _engine(url or database_url())
+
+
+@cache
+def _engine(url: str) -> Engine:
     if url.startswith("sqlite:///"):
         from pathlib import Path
 

@@ -155,3 +155,36 @@ def test_every_response_has_a_chinese_variation_and_an_english_default(domain):
         conditions = [v.get("condition") for v in variations]
         assert any(c and c[0]["value"] == "zh" for c in conditions), name
         assert any(not c for c in conditions), name
+
+
+DOWN = "postgresql://postgres@127.0.0.1:5432/lawbot_no_such_database"
+
+
+def test_with_the_database_down_erasure_says_so_and_deletes_nothing(domain, monkeypatch):
+    from actions.anytime import ActionEraseMyData
+
+    monkeypatch.setenv("LAWBOT_DATABASE_URL", DOWN)
+    messages, events = run(ActionEraseMyData(), tracker("/affirm", "affirm", "en"), domain)
+    assert messages[0]["response"] == "utter_erasure_failed"
+    assert events == [], "no erase flag: the conversation must not be deleted while the lead is not"
+
+
+def test_with_the_database_down_my_data_still_shows_the_conversation(domain, monkeypatch):
+    from actions.anytime import ActionAnswerDigression
+
+    monkeypatch.setenv("LAWBOT_DATABASE_URL", DOWN)
+    t = tracker(
+        "我的信息", "show_my_data", "zh", topic="icp", contact_name="王芳", problem_summary="要备案吗"
+    )
+    messages, _ = run(ActionAnswerDigression(), t, domain)
+    assert "王芳" in messages[0]["text"] and "数据库暂时连接不上" in messages[0]["text"]
+
+
+def test_with_the_database_down_the_answer_to_the_firms_can_be_given_again(domain, monkeypatch):
+    from actions.contact import ActionShareLead
+
+    monkeypatch.setenv("LAWBOT_DATABASE_URL", DOWN)
+    t = tracker("/affirm", "affirm", "en", share_offer=[1], lead_id="0f0f0f0f-lead")
+    messages, events = run(ActionShareLead(), t, domain)
+    assert messages[0]["response"] == "utter_database_unavailable"
+    assert events == [], "the offer stays open"
