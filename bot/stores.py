@@ -32,3 +32,4 @@ class ErasingSQLTrackerStore(SQLTrackerStore):
             session.commit()
         log.info("erased conversation %s (%d events)", sender_id, deleted)
         return deleted
+

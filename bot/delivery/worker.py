@@ -95,6 +95,17 @@ class Worker:
                 self.attempt(session, claim)
         return len(tried)
 
+    def purge_expired(self) -> None:
+        """Deletes leads, and conversations, older than the retention period."""
+        from bot.retention import purge_conversations
+        from bot.settings import load as load_settings
+
+        with self.sessions() as session:
+            purged = leads.purge_expired(session)
+        conversations = purge_conversations(f"sqlite:///{load_settings().tracker_db}", leads.RETENTION_DAYS)
+        if purged or conversations:
+            log.info("retention: deleted %d lead(s) and %d conversation(s)", purged, conversations)
+
     def run_forever(self, poll: float) -> None:
         log.info("delivery worker started (backoff %ss, at most %s tries)", self.policy.backoff,
                  self.policy.max_attempts)
@@ -103,10 +114,7 @@ class Worker:
             try:
                 self.run_once()
                 if time.monotonic() >= next_purge:  # the retention period of the privacy notice
-                    with self.sessions() as session:
-                        purged = leads.purge_expired(session)
-                    if purged:
-                        log.info("deleted %d lead(s) past the retention period", purged)
+                    self.purge_expired()
                     next_purge = time.monotonic() + PURGE_EVERY
             except Exception:  # the database may be briefly away: log, wait, go on
                 log.exception("delivery run failed")
