@@ -66,7 +66,7 @@ def my_data(tracker: Tracker, language: str) -> str:
         return intake.text("nothing_stored", language)
     lines = [intake.text("my_data.heading", language)]
     if has_details:
-        lines.append(intake.summary(collected, language).split("\n", 1)[1])
+        lines.append(intake.summary(collected, language, heading=False))
     for lead in saved:
         row = lead.to_dict()
         lines.append(

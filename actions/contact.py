@@ -21,42 +21,12 @@ GIVEN, REFUSED, NONE = "given", "refused", "none"
 MAX_BAD_CONTACT = 3
 CHANNEL_OF_METHOD = {"phone": "phone", "email": "email", "wechat_id": "wechat"}
 METHOD_SLOTS = {"phone": "contact_phone", "email": "contact_email", "wechat_id": "contact_wechat"}
-_YES_WORDS = {
-    "yes",
-    "y",
-    "ok",
-    "okay",
-    "sure",
-    "agree",
-    "i agree",
-    "yes i agree",
-    "同意",
-    "是",
-    "是的",
-    "好",
-    "好的",
-    "可以",
-    "行",
-    "没问题",
-    "同意继续",
-    "确认",
-    "confirm",
-    "correct",
-    "对",
-    "没错",
-    "正确",
-}
-_NO_WORDS = {"no", "n", "nope", "disagree", "no thanks", "不", "不同意", "不要", "不用", "算了", "否"}
 
 
 def _yes_no(tracker: Tracker) -> bool | None:
-    intent = latest_intent(tracker)
-    words = latest_text(tracker).lower().strip(" .!。！,，")
-    if intent == "affirm" or words in _YES_WORDS or latest_entity(tracker, "choice") == "confirm":
+    if latest_entity(tracker, "choice") == "confirm":
         return True
-    if intent == "deny" or words in _NO_WORDS:
-        return False
-    return None
+    return intake.agreement(latest_text(tracker), latest_intent(tracker))
 
 
 def _now() -> str:
@@ -382,7 +352,8 @@ class ActionCompleteIntake(Action):
             dispatcher.utter_message(response="utter_no_contact_no_lead")
             return []
         key = f"{tracker.sender_id}:{tracker.get_slot('intake_id')}"
-        fields = lead_fields(tracker)
+        # Confirmed now: a lead spooled while the database is down keeps this time.
+        fields = {**lead_fields(tracker), "created_at": leads.utcnow()}
         lead = leads.save_or_spool(sessions(), key, fields)
         if lead is None:
             dispatcher.utter_message(response="utter_lead_pending")

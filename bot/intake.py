@@ -92,8 +92,48 @@ class Invalid:
 
 
 _KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm", "1234567890")
-_YES = {"yes", "y", "yeah", "yep", "sure", "correct", "是", "是的", "对", "有", "嗯", "好", "好的", "需要"}
-_NO = {"no", "n", "nope", "not", "none", "否", "不是", "没有", "不", "无", "不需要", "还没有"}
+# Replies that answer a yes/no question by themselves. AGREE and REFUSE are explicit enough for
+# consent; a yes/no follow-up question also takes the looser ones ("有", "嗯", "none").
+AGREE = {
+    "yes",
+    "y",
+    "ok",
+    "okay",
+    "sure",
+    "agree",
+    "i agree",
+    "yes i agree",
+    "confirm",
+    "correct",
+    "同意",
+    "是",
+    "是的",
+    "好",
+    "好的",
+    "可以",
+    "行",
+    "没问题",
+    "同意继续",
+    "确认",
+    "对",
+    "没错",
+    "正确",
+}
+REFUSE = {"no", "n", "nope", "disagree", "no thanks", "不", "不同意", "不要", "不用", "算了", "否"}
+_YES = AGREE | {"yeah", "yep", "有", "嗯", "需要"}
+_NO = REFUSE | {"not", "none", "不是", "没有", "无", "不需要", "还没有"}
+
+
+def agreement(raw: str, intent: str | None) -> bool | None:
+    """A clear yes (True), a clear no (False), or neither (None): for consent and confirmations."""
+    words = raw.lower().strip(" .!。！,，")
+    if intent == "affirm" or words in AGREE:
+        return True
+    if intent == "deny" or words in REFUSE:
+        return False
+    return None
+
+
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 
@@ -112,7 +152,7 @@ def looks_like_garbage(raw: str) -> bool:
     if len(value.split()) == 1 and len(compact) >= 3 and not re.search(r"\d", value):
         adjacent = sum(
             any(pair in row or pair[::-1] in row for row in _KEYBOARD_ROWS)
-            for pair in (compact[i:i + 2] for i in range(len(compact) - 1))
+            for pair in (compact[i : i + 2] for i in range(len(compact) - 1))
         )
         if adjacent / (len(compact) - 1) >= 0.6:
             return True
@@ -125,8 +165,9 @@ def _normalise(value: str) -> str:
     return re.sub(r"[\s\"'“”‘’.,，。!！?？:：()（）]", "", value.lower())
 
 
-def match_option(question: Question, raw: str, choice: str | None = None,
-                 intent: str | None = None) -> str | None:
+def match_option(
+    question: Question, raw: str, choice: str | None = None, intent: str | None = None
+) -> str | None:
     """The option an answer picks: a button's value, its number, its label in either language,
     or a plain yes/no for yes/no questions."""
     values = [option.value for option in question.options]
@@ -141,7 +182,8 @@ def match_option(question: Question, raw: str, choice: str | None = None,
         if value in names:
             return option.value
     contained = [
-        option.value for option in question.options
+        option.value
+        for option in question.options
         if any(len(_normalise(label)) >= 2 and _normalise(label) in value for label in option.label.values())
     ]
     if len(contained) == 1:
@@ -153,8 +195,9 @@ def match_option(question: Question, raw: str, choice: str | None = None,
     return None
 
 
-def interpret(question: Question, raw: str, choice: str | None = None,
-              intent: str | None = None) -> str | Invalid:
+def interpret(
+    question: Question, raw: str, choice: str | None = None, intent: str | None = None
+) -> str | Invalid:
     """What an answer to a follow-up question means, as it will be stored.
 
     A choice question takes its option's value; a free explanation in place of a choice is
@@ -235,8 +278,9 @@ _DEADLINE_DAYS = re.compile(
     rf"(?:限期|期限|还有|只有|剩)\s*{_NUMBER}\s*(?:个)?(?:工作)?(?:天|日)",
     re.IGNORECASE,
 )
-_DEADLINE_WEEKS = re.compile(rf"(?:within|in)\s+{_NUMBER}\s+weeks?|{_NUMBER}\s*(?:个)?(?:周|星期)(?:内|之内)",
-                             re.IGNORECASE)
+_DEADLINE_WEEKS = re.compile(
+    rf"(?:within|in)\s+{_NUMBER}\s+weeks?|{_NUMBER}\s*(?:个)?(?:周|星期)(?:内|之内)", re.IGNORECASE
+)
 _DEADLINE_SOON = re.compile(
     r"\b(?:today|tomorrow|tonight|this week|next week|by (?:monday|tuesday|wednesday|thursday|"
     r"friday|saturday|sunday))\b|今天|明天|后天|今晚|本周|这周|下周|周[一二三四五六日末]前|星期[一二三四五六日天]前",
@@ -294,8 +338,11 @@ def triage(message: str, answers: Mapping[str, object] | None = None) -> list[st
     """The reasons a matter is urgent (empty when it is not): an ongoing incident, a detention,
     police or regulator contact, a deadline within 14 days - in the message or the answers."""
     answers = answers or {}
-    found = {_URGENT_ANSWERS[(key, str(value))] for key, value in answers.items()
-             if (key, str(value)) in _URGENT_ANSWERS}
+    found = {
+        _URGENT_ANSWERS[(key, str(value))]
+        for key, value in answers.items()
+        if (key, str(value)) in _URGENT_ANSWERS
+    }
     for value in (message, *(str(v) for v in answers.values())):
         found.update(reason for reason, matches in _PATTERNS if matches(value))
     return [reason for reason, _ in _PATTERNS if reason in found]
@@ -316,15 +363,6 @@ def immediate_steps(reasons: list[str], language: Language) -> str:
 
 
 # ---------------------------------------------------------------- summary and corrections
-
-CONTACT_SLOTS = {
-    "name": "contact_name",
-    "company": "contact_company",
-    "phone": "contact_phone",
-    "email": "contact_email",
-    "wechat_id": "contact_wechat",
-    "preferred_channel": "preferred_channel",
-}
 
 _FIELD_WORDS: dict[str, tuple[str, ...]] = {
     "phone": ("phone", "mobile", "number", "cell", "电话", "手机", "号码"),
@@ -350,11 +388,11 @@ def field_to_correct(message: str) -> str | None:
     return found[0] if found else None
 
 
-def summary(lead: Mapping, language: Language) -> str:
+def summary(lead: Mapping, language: Language, heading: bool = True) -> str:
     """The read-back of everything the lead will hold, in the user's language."""
     code = lead.get("topic")
     contact = lead.get("contact") or {}
-    lines = [text("summary.heading", language)]
+    lines = [text("summary.heading", language)] if heading else []
     if code in topics.TOPIC_CODES:
         topic_line = topics.get(code).name[language]
         if lead.get("urgency") == "high":

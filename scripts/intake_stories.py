@@ -46,6 +46,25 @@ def answers(code: str) -> list[str]:
     return ["choose" if q.options else "nlu_fallback" for q in intake.questions_for(code)]
 
 
+def through_questions(code: str) -> list[dict]:
+    """The topic's questions answered, the information given, the contact form asked."""
+    return [
+        *form_turns("intake_form", answers(code)),
+        *form_done(["action_give_information", "contact_form"]),
+        {"active_loop": "contact_form"},
+    ]
+
+
+def handoff() -> list[dict]:
+    return [
+        {"intent": "request_human"},
+        {"action": "action_handoff"},
+        {"active_loop": None},
+        {"action": "contact_form"},
+        {"active_loop": "contact_form"},
+    ]
+
+
 def contact_steps(code: str) -> list[dict]:
     intents = ["affirm"]  # the privacy notice
     if intake.is_sensitive(code, {}):
@@ -60,9 +79,7 @@ def contact_steps(code: str) -> list[dict]:
 def happy_path(code: str) -> dict:
     steps = [
         *start(code),
-        *form_turns("intake_form", answers(code)),
-        *form_done(["action_give_information", "contact_form"]),
-        {"active_loop": "contact_form"},
+        *through_questions(code),
         *contact_steps(code),
         *form_done(["action_complete_intake"]),
     ]
@@ -80,11 +97,6 @@ def digressions() -> list[dict]:
         {"action": "contact_form"},
         {"active_loop": "contact_form"},
     ]
-    to_contact = [
-        *form_turns("intake_form", answers("employment")),
-        *form_done(["action_give_information", "contact_form"]),
-        {"active_loop": "contact_form"},
-    ]
     return [
         {
             "story": "why do you ask, then the question again",
@@ -92,9 +104,7 @@ def digressions() -> list[dict]:
                 *start("ip"),
                 {"intent": "ask_why"},
                 *resume_intake,
-                *form_turns("intake_form", answers("ip")),
-                *form_done(["action_give_information", "contact_form"]),
-                {"active_loop": "contact_form"},
+                *through_questions("ip"),
             ],
         },
         {
@@ -113,7 +123,7 @@ def digressions() -> list[dict]:
             "story": "side questions during the contact details",
             "steps": [
                 *start("employment"),
-                *to_contact,
+                *through_questions("employment"),
                 {"intent": "affirm"},
                 {"action": "contact_form"},
                 {"intent": "show_my_data"},
@@ -130,9 +140,7 @@ def digressions() -> list[dict]:
             "story": "consent refused: information, no lead",
             "steps": [
                 *start("icp"),
-                *form_turns("intake_form", answers("icp")),
-                *form_done(["action_give_information", "contact_form"]),
-                {"active_loop": "contact_form"},
+                *through_questions("icp"),
                 {"intent": "deny"},
                 {"action": "contact_form"},
                 *form_done(["action_complete_intake"]),
@@ -142,11 +150,7 @@ def digressions() -> list[dict]:
             "story": "a person, asked for during the questions",
             "steps": [
                 *start("data_breach"),
-                {"intent": "request_human"},
-                {"action": "action_handoff"},
-                {"active_loop": None},
-                {"action": "contact_form"},
-                {"active_loop": "contact_form"},
+                *handoff(),
                 *form_turns("contact_form", ["affirm", "nlu_fallback", "nlu_fallback", "affirm"]),
                 *form_done(["action_complete_intake"]),
             ],
@@ -154,18 +158,14 @@ def digressions() -> list[dict]:
         {
             "story": "a person, asked for first thing",
             "steps": [
-                {"intent": "request_human"},
-                {"action": "action_handoff"},
-                {"active_loop": None},
-                {"action": "contact_form"},
-                {"active_loop": "contact_form"},
+                *handoff(),
             ],
         },
         {
             "story": "start over during the contact details",
             "steps": [
                 *start("employment"),
-                *to_contact,
+                *through_questions("employment"),
                 {"intent": "start_over"},
                 {"action": "action_start_over"},
                 {"active_loop": None},
@@ -186,9 +186,7 @@ def digressions() -> list[dict]:
             "story": "the firms are named and the user agrees to share",
             "steps": [
                 *start("localization"),
-                *form_turns("intake_form", answers("localization")),
-                *form_done(["action_give_information", "contact_form"]),
-                {"active_loop": "contact_form"},
+                *through_questions("localization"),
                 *contact_steps("localization"),
                 *form_done(["action_complete_intake"]),
                 {"intent": "affirm"},
@@ -210,9 +208,7 @@ def digressions() -> list[dict]:
             "story": "delete my data after the intake, cancelled",
             "steps": [
                 *start("ecommerce"),
-                *form_turns("intake_form", answers("ecommerce")),
-                *form_done(["action_give_information", "contact_form"]),
-                {"active_loop": "contact_form"},
+                *through_questions("ecommerce"),
                 *contact_steps("ecommerce"),
                 *form_done(["action_complete_intake"]),
                 {"intent": "delete_my_data"},

@@ -47,14 +47,15 @@ def classifier(model_path):
     return Classifier(model_path)
 
 
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory, model_path):
-    """The real action server and Rasa server on free ports, with their own var/ directory."""
+def start_stack(var_dir, model_path, env: dict[str, str] | None = None):
+    """The real servers on free ports with their own var/ directory (leads database migrated).
+    `env` is set for the start only: the children keep their copy, the tests' process does not."""
+    from bot.db import upgrade
     from bot.supervisor import Stack
 
     base = load_settings()
     settings = Settings(
-        var_dir=tmp_path_factory.mktemp("var"),
+        var_dir=var_dir,
         model_path=model_path,
         spacy_model_dir=base.spacy_model_dir,
         rasa_port=free_port(),
@@ -62,11 +63,26 @@ def stack(tmp_path_factory, model_path):
         host="127.0.0.1",
         web_port=free_port(),
     )
-    from bot.db import upgrade
-
     upgrade(f"sqlite:///{settings.var_dir / 'leads.db'}")
-    running = Stack(settings)
-    running.start(progress=False)
+    env = env(settings) if callable(env) else (env or {})
+    saved = {name: os.environ.get(name) for name in env}
+    os.environ.update(env)
+    try:
+        running = Stack(settings)
+        running.start(progress=False)
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    return running
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory, model_path):
+    """The real action server and Rasa server on free ports, with their own var/ directory."""
+    running = start_stack(tmp_path_factory.mktemp("var"), model_path)
     yield running
     running.stop()
 
@@ -85,8 +101,8 @@ def sqlite_url(tmp_path):
     return url
 
 
-@pytest.fixture
-def postgres_url():
+def require_postgres():
+    """The PostgreSQL server's admin engine; a test without it fails in CI, is skipped elsewhere."""
     try:
         admin = create_engine(POSTGRES_ADMIN_URL, future=True, isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:
@@ -95,6 +111,12 @@ def postgres_url():
         if os.environ.get("LAWBOT_CI"):
             pytest.fail(f"PostgreSQL must be running in CI: {error}")
         pytest.skip(f"PostgreSQL not reachable: {error}")
+    return admin
+
+
+@pytest.fixture
+def postgres_url():
+    admin = require_postgres()
     name = f"lawbot_test_{uuid.uuid4().hex[:10]}"
     with admin.connect() as connection:
         connection.execute(text(f"create database {name}"))

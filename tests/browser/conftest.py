@@ -26,14 +26,6 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "browser: drives the website widget in headless Chromium")
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Widget:
     """Drives the chat widget on a page: the helpers a conversation test needs."""
 

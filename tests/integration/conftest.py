@@ -4,24 +4,14 @@ APIs. Its own Rasa server (the channels are chosen from the environment at start
 
 from __future__ import annotations
 
-import os
-import socket
-
 import pytest
 import requests
 from fakes import telegram_api as tg  # tests/ is on sys.path (pytest's rootdir conftest)
 from fakes import wechat_api as wx
 
-from bot.settings import Settings
-from bot.settings import load as load_settings
+from tests.conftest import start_stack
 
 TELEGRAM_SECRET = "tg-webhook-secret-0123456789"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -42,45 +32,22 @@ def wechat_api():
 def channels_stack(tmp_path_factory, model_path, telegram_api, wechat_api):
     """The real action server and Rasa server with both channels configured from the
     environment (set for the start only, then restored: the children keep their copy)."""
-    from bot.supervisor import Stack
+    def channel_env(settings):
+        rasa_url = f"http://127.0.0.1:{settings.rasa_port}"
+        return {
+            "TELEGRAM_TOKEN": tg.TOKEN,
+            "TELEGRAM_VERIFY": tg.BOT_USERNAME,
+            "TELEGRAM_WEBHOOK_URL": f"{rasa_url}/webhooks/telegram/webhook",
+            "TELEGRAM_API_URL": telegram_api.url,
+            "TELEGRAM_SECRET_TOKEN": TELEGRAM_SECRET,
+            "WECHAT_TOKEN": wx.TOKEN,
+            "WECHAT_APP_ID": wx.APP_ID,
+            "WECHAT_APP_SECRET": wx.APP_SECRET,
+            "WECHAT_ENCODING_AES_KEY": wx.ENCODING_AES_KEY,
+            "WECHAT_API_URL": wechat_api.url,
+        }
 
-    base = load_settings()
-    settings = Settings(
-        var_dir=tmp_path_factory.mktemp("var-channels"),
-        model_path=model_path,
-        spacy_model_dir=base.spacy_model_dir,
-        rasa_port=free_port(),
-        action_port=free_port(),
-        host="127.0.0.1",
-        web_port=free_port(),
-    )
-    from bot.db import upgrade  # the leads database, as the `stack` fixture prepares it
-
-    upgrade(f"sqlite:///{settings.var_dir / 'leads.db'}")
-    rasa_url = f"http://127.0.0.1:{settings.rasa_port}"
-    env = {
-        "TELEGRAM_TOKEN": tg.TOKEN,
-        "TELEGRAM_VERIFY": tg.BOT_USERNAME,
-        "TELEGRAM_WEBHOOK_URL": f"{rasa_url}/webhooks/telegram/webhook",
-        "TELEGRAM_API_URL": telegram_api.url,
-        "TELEGRAM_SECRET_TOKEN": TELEGRAM_SECRET,
-        "WECHAT_TOKEN": wx.TOKEN,
-        "WECHAT_APP_ID": wx.APP_ID,
-        "WECHAT_APP_SECRET": wx.APP_SECRET,
-        "WECHAT_ENCODING_AES_KEY": wx.ENCODING_AES_KEY,
-        "WECHAT_API_URL": wechat_api.url,
-    }
-    saved = {name: os.environ.get(name) for name in env}
-    os.environ.update(env)
-    try:
-        running = Stack(settings)
-        running.start(progress=False)
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    running = start_stack(tmp_path_factory.mktemp("var-channels"), model_path, channel_env)
     yield running
     running.stop()
 

@@ -96,3 +96,20 @@ def test_every_response_has_an_english_and_a_chinese_variation():
             default = [v for v in variations if not v.get("condition")]
             assert zh and default, f"{path.name}: {name} lacks a zh or a default variation"
             assert all(any("\u4e00" <= ch <= "\u9fff" for ch in v["text"]) for v in zh), name
+
+
+@pytest.mark.parametrize("name", ["intake.yml", "glossary.yml"])
+def test_every_text_the_intake_composes_exists_in_english_and_chinese(name):
+    from bot.topics import TOPICS_DIR
+
+    def texts(node, path):
+        if isinstance(node, dict) and set(node) <= {"en", "zh"}:
+            yield path, node
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                yield from texts(value, f"{path}.{key}")
+
+    found = list(texts(yaml.safe_load((TOPICS_DIR.parent / name).read_text(encoding="utf-8")), name))
+    assert found
+    for path, text in found:
+        assert all(str(text.get(lang, "")).strip() for lang in ("en", "zh")), path

@@ -16,7 +16,7 @@ from sqlalchemy.orm import sessionmaker
 
 from bot import leads
 from bot.db import upgrade
-from tests.conftest import POSTGRES_ADMIN_URL
+from tests.conftest import POSTGRES_ADMIN_URL, require_postgres
 
 
 def a_lead(**overrides):
@@ -106,14 +106,7 @@ def test_a_lead_confirmed_while_the_database_is_down_is_saved_when_it_is_back(tm
     """PostgreSQL answers but the leads database is not there yet (as after a failover): the lead
     goes to the spool, nothing is lost, and it is saved once the database is back."""
     monkeypatch.setenv("LAWBOT_VAR_DIR", str(tmp_path))
-    admin = create_engine(POSTGRES_ADMIN_URL, future=True, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text("select 1"))
-    except Exception as error:  # noqa: BLE001
-        if os.environ.get("LAWBOT_CI"):
-            pytest.fail(f"PostgreSQL must be running in CI: {error}")
-        pytest.skip(f"PostgreSQL not reachable: {error}")
+    admin = require_postgres()
     name = f"lawbot_down_{uuid.uuid4().hex[:10]}"
     url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
     make_session = sessionmaker(create_engine(url, future=True, pool_pre_ping=True), future=True)
