@@ -11,13 +11,13 @@ VENV_STAMP := $(VENV)/.installed-stamp
 SPACY_MODEL := models/spacy_lawbot/meta.json
 MODEL := models/lawbot.tar.gz
 TRAINING_INPUTS := config.yml $(shell find domain data -name '*.yml') \
-                   bot/nlu/components.py bot/language.py $(SPACY_MODEL)
+                   bot/rasa/nlu.py bot/language.py $(SPACY_MODEL)
 RESULTS := var/results
 
 .PHONY: run test venv model migrate example-firms validate lint unit stories evaluate clean
 
 run: $(MODEL) migrate example-firms
-	@$(PY) -m bot.cli serve
+	@$(PY) -m bot.ops.cli serve
 
 test: $(MODEL) migrate lint validate unit stories browser-tests evaluate
 	@echo "All tests passed."
@@ -41,9 +41,9 @@ $(VENV_STAMP): pyproject.toml requirements.lock
 	@$(PY) -m pip install --quiet --no-deps -e . 2>&1 | grep -v 'is ignored'; test $${PIPESTATUS[0]} -eq 0
 	@touch $@
 
-$(SPACY_MODEL): $(VENV_STAMP) bot/knowledge/terms.yml bot/nlu/spacy_pipeline.py
+$(SPACY_MODEL): $(VENV_STAMP) bot/knowledge/terms.yml bot/rasa/spacy_pipeline.py
 	@echo "==> Building the spaCy pipeline (jieba + legal-term entity ruler)"
-	@$(PY) -m bot.nlu.spacy_pipeline models/spacy_lawbot 2>&1 | grep -v -E 'Building prefix|Loading model|Prefix dict|Dumping model|cuda|cpu_feature|AVX|rebuild TensorFlow'
+	@$(PY) -m bot.rasa.spacy_pipeline models/spacy_lawbot 2>&1 | grep -v -E 'Building prefix|Loading model|Prefix dict|Dumping model|cuda|cpu_feature|AVX|rebuild TensorFlow'
 
 model: $(MODEL)
 
@@ -57,11 +57,11 @@ $(MODEL): $(VENV_STAMP) $(TRAINING_INPUTS)
 
 migrate: $(VENV_STAMP)
 	@echo "==> Migrating the leads database"
-	@$(PY) -m bot.cli db upgrade
+	@$(PY) -m bot.ops.cli db upgrade
 
 # The demo's firm directory: EXAMPLE DATA, fictional firms (importing again changes nothing).
 example-firms: migrate
-	@$(PY) -m bot.cli firms import examples/firms.example.yml
+	@$(PY) -m bot.ops.cli firms import examples/firms.example.yml
 
 lint: $(VENV_STAMP)
 	@echo "==> ruff"
@@ -87,7 +87,7 @@ stories: $(MODEL)
 
 evaluate: $(MODEL)
 	@echo "==> held-out NLU evaluation"
-	@$(PY) -m bot.evaluation --out $(RESULTS)/nlu
+	@$(PY) -m bot.ops.evaluation --out $(RESULTS)/nlu
 
 clean:
 	rm -rf models var .rasa

@@ -14,7 +14,7 @@ from actions.conversation import language_of, latest_intent, legal_terms
 from actions.intake import CONTACT_FORM_SLOTS, new_intake_id, reset_events
 from bot import glossary, intake, leads, topics
 from bot.db import sessions
-from bot.stores import ERASE_SLOT
+from bot.rasa.stores import ERASE_SLOT
 
 DIGRESSION_RESPONSES = {
     "ask_why": "utter_ask_why",

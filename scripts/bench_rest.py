@@ -12,10 +12,10 @@ from pathlib import Path
 
 import requests
 
-from bot.evaluation import load_examples
+from bot.ops.evaluation import load_examples
 from bot.settings import PROJECT_ROOT, Settings
 from bot.settings import load as load_settings
-from bot.supervisor import Stack
+from bot.ops.supervisor import Stack
 
 
 def main(count: int = 200) -> int:

@@ -19,7 +19,7 @@ from bot import topics
 from bot.db import upgrade
 from bot.settings import PROJECT_ROOT
 from bot.settings import load as load_settings
-from bot.supervisor import Stack
+from bot.ops.supervisor import Stack
 from scripts.simulated_user import RestChat, SimulatedUser
 
 MAX_TURNS = 12

@@ -51,7 +51,7 @@ def start_stack(var_dir, model_path, env: dict[str, str] | None = None):
     """The real servers on free ports with their own var/ directory (leads database migrated).
     `env` is set for the start only: the children keep their copy, the tests' process does not."""
     from bot.db import upgrade
-    from bot.supervisor import Stack
+    from bot.ops.supervisor import Stack
 
     base = load_settings()
     settings = Settings(

@@ -125,7 +125,7 @@ def browser(chromium_path):
 
 @pytest.fixture(scope="session")
 def web_app(stack):
-    """The web app the stack runs (`python -m bot.web`), its widget talking to the stack's Rasa."""
+    """The web app the stack runs (`python -m bot.ops.web`), its widget talking to the stack's Rasa."""
     return stack.web_url
 
 

@@ -1,5 +1,5 @@
 """The website chat widget in a real browser (headless Debian Chromium, Playwright), on the
-demo page of `python -m bot.web`, talking to the real Rasa and action servers over socket.io.
+demo page of `python -m bot.ops.web`, talking to the real Rasa and action servers over socket.io.
 
 Assertions are about replies arriving, chips, and how text is rendered, not about the exact
 wording of long replies, so they stay true while the intake grows. Helpers (fixture `demo`
@@ -192,7 +192,7 @@ def test_keyboard_and_screen_reader(demo, page):
 
 
 def test_it_reconnects_and_keeps_the_session_when_the_rasa_server_restarts(demo, page, stack):
-    from bot.supervisor import CHILD_ENV
+    from bot.ops.supervisor import CHILD_ENV
 
     widget = demo("en")
     widget.send("hello")

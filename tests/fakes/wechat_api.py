@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 import requests
 
-from bot.channels.wechat_crypto import WeChatCrypto, signature
+from bot.rasa.channels.wechat_crypto import WeChatCrypto, signature
 
 from . import FakeServer, wait_until
 

@@ -21,8 +21,8 @@ from fakes.wechat_api import (
 )
 
 from bot import leads, topics
-from bot.channels.wechat import parse_xml
-from bot.channels.wechat_crypto import signature
+from bot.rasa.channels.wechat import parse_xml
+from bot.rasa.channels.wechat_crypto import signature
 from bot.db import sessions
 from bot.language import detect_language
 from scripts.simulated_user import Reply, SimulatedUser

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from fakes.wechat_api import APP_ID, APP_SECRET, FakeWeChatAPI
 
-from bot.channels import TELEGRAM, WECHAT, credentials, texts
-from bot.channels.wechat import BadRequest, TTLCache, greet_payload, parse_xml, text_reply_xml
-from bot.channels.wechat_api import WeChatAPI, WeChatAPIError
+from bot.rasa.channels import TELEGRAM, WECHAT, credentials, texts
+from bot.rasa.channels.wechat import BadRequest, TTLCache, greet_payload, parse_xml, text_reply_xml
+from bot.rasa.channels.wechat_api import WeChatAPI, WeChatAPIError
 from bot.settings import load
 
 BUTTONS = [{"title": "是", "payload": "/affirm"}, {"title": "否", "payload": "/deny"}]

@@ -14,7 +14,7 @@ def test_classify_reads_stdin_and_prints_one_json_object_per_message(model_path)
         "What's the weather in Harbin tomorrow?",
     ]
     result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "classify"],
+        [sys.executable, "-m", "bot.ops.cli", "classify"],
         input="\n".join(messages) + "\n",
         capture_output=True,
         text=True,
@@ -34,7 +34,7 @@ def test_classify_reads_stdin_and_prints_one_json_object_per_message(model_path)
 
 def test_classify_takes_messages_as_arguments():
     result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "classify", "CAC给我们下了整改通知，要求十天内整改"],
+        [sys.executable, "-m", "bot.ops.cli", "classify", "CAC给我们下了整改通知，要求十天内整改"],
         capture_output=True, text=True, timeout=300,
     )
     assert result.returncode == 0, result.stderr[-2000:]

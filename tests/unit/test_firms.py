@@ -111,7 +111,7 @@ def lawbot(sqlite_url):
     env = {**os.environ, "LAWBOT_DATABASE_URL": sqlite_url}
 
     def run(*args):
-        return subprocess.run([sys.executable, "-m", "bot.cli", "firms", *args], capture_output=True,
+        return subprocess.run([sys.executable, "-m", "bot.ops.cli", "firms", *args], capture_output=True,
                               text=True, env=env, cwd=PROJECT_ROOT, timeout=120)
 
     return run

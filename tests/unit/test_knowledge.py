@@ -5,7 +5,7 @@ import pytest
 import yaml
 
 from bot import topics
-from bot.nlu.spacy_pipeline import build
+from bot.rasa.spacy_pipeline import build
 from bot.settings import PROJECT_ROOT
 from bot.terms import load_terms
 

@@ -89,7 +89,7 @@ def test_the_leads_command_lists_shows_and_exports(tmp_path, sqlite_url):
     env = {**os.environ, "LAWBOT_DATABASE_URL": sqlite_url}
 
     def lawbot(*args):
-        return subprocess.run([sys.executable, "-m", "bot.cli", *args], capture_output=True,
+        return subprocess.run([sys.executable, "-m", "bot.ops.cli", *args], capture_output=True,
                               text=True, env=env, timeout=120)
 
     listed = lawbot("leads", "list")

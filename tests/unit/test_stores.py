@@ -11,7 +11,7 @@ from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.retention import purge_conversations
-from bot.stores import ERASE_SLOT, ErasingSQLTrackerStore
+from bot.rasa.stores import ERASE_SLOT, ErasingSQLTrackerStore
 
 
 def rows(db, sender):

@@ -1,4 +1,4 @@
-"""The web app (`python -m bot.web`) without a browser: pages, static files, headers."""
+"""The web app (`python -m bot.ops.web`) without a browser: pages, static files, headers."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import asyncio
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.web import WebConfig, create_app
+from bot.ops.web import WebConfig, create_app
 
 RASA = "http://rasa.example:5005"
 
@@ -95,7 +95,7 @@ def test_files_outside_the_static_folder_are_not_served():
 
 
 def test_the_widget_never_inserts_html():
-    from bot.web.app import STATIC_DIR
+    from bot.ops.web.app import STATIC_DIR
 
     source = (STATIC_DIR / "lawbot-widget.js").read_text(encoding="utf-8")
     for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from unittest.mock import AsyncMock
 
-from bot.channels.website import WebsiteInput, valid_session_id
+from bot.rasa.channels.website import WebsiteInput, valid_session_id
 
 
 def test_a_stored_session_id_is_kept_and_a_bad_one_replaced():

@@ -10,7 +10,7 @@ import struct
 import pytest
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
-from bot.channels.wechat_crypto import (
+from bot.rasa.channels.wechat_crypto import (
     WeChatCrypto,
     WeChatCryptoError,
     pkcs7_pad,

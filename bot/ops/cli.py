@@ -19,7 +19,7 @@ def _classify(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from bot.supervisor import run_forever
+    from bot.ops.supervisor import run_forever
 
     return run_forever()
 

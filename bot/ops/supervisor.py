@@ -112,7 +112,7 @@ class Stack:
         endpoints = {
             "action_endpoint": {"url": self.settings.action_endpoint},
             "tracker_store": {
-                "type": "bot.stores.ErasingSQLTrackerStore",
+                "type": "bot.rasa.stores.ErasingSQLTrackerStore",
                 "dialect": "sqlite",
                 "db": str(self.settings.tracker_db),
             },
@@ -122,7 +122,7 @@ class Stack:
 
     def write_credentials(self) -> Path:
         """Rasa's credentials file: the channels configured in the environment."""
-        from bot.channels import credentials
+        from bot.rasa.channels import credentials
 
         path = self.settings.var_dir / "credentials.yml"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -157,7 +157,7 @@ class Stack:
             # The demo page with the chat widget (and, later, the staff console).
             Server(
                 "web app",
-                [python, "-m", "bot.web", "--port", str(s.web_port)],
+                [python, "-m", "bot.ops.web", "--port", str(s.web_port)],
                 f"{self.web_url}/health",
                 logs / "web.log",
                 extra_env={"RASA_PUBLIC_URL": os.environ.get("RASA_PUBLIC_URL", self.rasa_url)},

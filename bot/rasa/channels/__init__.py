@@ -13,9 +13,9 @@ from typing import Any
 
 from bot.settings import Settings
 
-TELEGRAM = "bot.channels.telegram.TelegramInput"
-WECHAT = "bot.channels.wechat.WeChatInput"
-WEBSITE = "bot.channels.website.WebsiteInput"
+TELEGRAM = "bot.rasa.channels.telegram.TelegramInput"
+WECHAT = "bot.rasa.channels.wechat.WeChatInput"
+WEBSITE = "bot.rasa.channels.website.WebsiteInput"
 WECHAT_API_URL = "https://api.weixin.qq.com"
 
 
@@ -51,7 +51,7 @@ def credentials(settings: Settings, env: Mapping[str, str] | None = None) -> dic
     env = os.environ if env is None else env
     channels: dict[str, Any] = {
         "rest": None,
-        WEBSITE: {  # Rasa's socket.io channel, fixed: see bot/channels/website.py
+        WEBSITE: {  # Rasa's socket.io channel, fixed: see bot/rasa/channels/website.py
             "user_message_evt": "user_uttered",
             "bot_message_evt": "bot_uttered",
             "session_persistence": True,

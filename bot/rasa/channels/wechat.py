@@ -1,6 +1,6 @@
 """A WeChat Official Account (微信公众号) input channel for Rasa.
 
-Registered in Rasa's credentials as `bot.channels.wechat.WeChatInput`; WeChat's server calls
+Registered in Rasa's credentials as `bot.rasa.channels.wechat.WeChatInput`; WeChat's server calls
 `/webhooks/wechat/webhook`:
 
 - GET: server verification. `signature` is the SHA-1 of the sorted token, `timestamp` and
@@ -42,9 +42,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels import texts
-from bot.channels.wechat_api import TEXT_MAX_BYTES, WeChatAPI
-from bot.channels.wechat_crypto import WeChatCrypto, WeChatCryptoError, signature, signature_matches
+from bot.rasa.channels import texts
+from bot.rasa.channels.wechat_api import TEXT_MAX_BYTES, WeChatAPI
+from bot.rasa.channels.wechat_crypto import WeChatCrypto, WeChatCryptoError, signature, signature_matches
 from bot.language import Language, detect_language
 
 logger = logging.getLogger(__name__)

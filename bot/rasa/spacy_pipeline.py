@@ -3,7 +3,7 @@
 languages, read from `bot/knowledge/terms.yml`.
 
 Run as a module to write the pipeline where `config.yml` expects it:
-    python -m bot.nlu.spacy_pipeline [OUTPUT_DIR]
+    python -m bot.rasa.spacy_pipeline [OUTPUT_DIR]
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Rasa's Telegram connector, adjusted: registered in Rasa's credentials as
-`bot.channels.telegram.TelegramInput` (URL /webhooks/telegram/webhook, like the built-in one).
+`bot.rasa.channels.telegram.TelegramInput` (URL /webhooks/telegram/webhook, like the built-in one).
 
 What differs from rasa.core.channels.telegram (3.6):
 - the Bot API base URL is configurable (`api_url`, TELEGRAM_API_URL; a local Bot API server
@@ -39,8 +39,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels import texts
-from bot.channels.wechat import TTLCache, greet_payload
+from bot.rasa.channels import texts
+from bot.rasa.channels.wechat import TTLCache, greet_payload
 from bot.language import Language
 
 logger = logging.getLogger(__name__)

@@ -1,4 +1,4 @@
-"""`python -m bot.web [--host H] [--port N] [--rasa-url URL]`: serves the widget and its demo page."""
+"""`python -m bot.ops.web [--host H] [--port N] [--rasa-url URL]`: serves the widget and its demo page."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ import logging
 
 from aiohttp import web
 
-from bot.web.app import WebConfig, create_app
+from bot.ops.web.app import WebConfig, create_app
 
 
 def main(argv: list[str] | None = None) -> None:
     defaults = WebConfig.from_env()
-    parser = argparse.ArgumentParser(prog="python -m bot.web", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m bot.ops.web", description=__doc__)
     parser.add_argument("--host", default=defaults.host, help="interface (env LAWBOT_HOST)")
     parser.add_argument("--port", type=int, default=defaults.port, help="port (env WEB_PORT)")
     parser.add_argument(

@@ -67,7 +67,7 @@ async def security_headers(request: web.Request, handler) -> web.StreamResponse:
 
 
 def create_app(config: WebConfig | None = None) -> web.Application:
-    from bot.web import pages
+    from bot.ops.web import pages
 
     config = config or WebConfig.from_env()
     config.rasa_origins  # noqa: B018  (validates the URL at start-up, not on the first request)

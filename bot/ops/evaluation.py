@@ -2,7 +2,7 @@
 per-topic precision, recall and F1 per language, a confusion-matrix image per language,
 and a non-zero exit when macro F1 falls below the bar.
 
-    python -m bot.evaluation [--data tests/nlu_heldout] [--out var/results/nlu] [--min-f1 0.9]
+    python -m bot.ops.evaluation [--data tests/nlu_heldout] [--out var/results/nlu] [--min-f1 0.9]
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from string import Template
 
 from aiohttp import web
 
-from bot.web.app import CONFIG, STATIC_DIR, template_path
+from bot.ops.web.app import CONFIG, STATIC_DIR, template_path
 
 LANGUAGES = ("zh", "en")
 

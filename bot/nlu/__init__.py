@@ -1,1 +1,0 @@
-"""The project's own language understanding: spaCy pipeline and Rasa components."""

@@ -1,6 +1,0 @@
-"""The web app on port 8000: the website chat widget's files, its demo page, and (later) the
-intake staff console. `python -m bot.web --port N`; `create_app()` builds it for tests."""
-
-from bot.web.app import WebConfig, create_app
-
-__all__ = ["WebConfig", "create_app"]
