@@ -11,20 +11,21 @@ VENV_STAMP := $(VENV)/.installed-stamp
 SPACY_MODEL := models/spacy_lawbot/meta.json
 MODEL := models/lawbot.tar.gz
 TRAINING_INPUTS := config.yml $(shell find domain data -name '*.yml') \
-                   bot/rasa/nlu.py bot/language.py $(SPACY_MODEL)
+                   bot/rasa/nlu.py $(SPACY_MODEL)
 RESULTS := var/results
+STRANGERS_MIN_PASS ?= 0.9
 
-.PHONY: run test venv model migrate example-firms validate lint unit stories evaluate clean
+.PHONY: run test venv model migrate example-firms validate lint typecheck unit stories evaluate triage strangers clean
 
 run: $(MODEL) migrate example-firms
 	@$(PY) -m bot.ops.cli serve
 
-test: $(MODEL) migrate lint validate unit stories browser-tests evaluate
+test: $(MODEL) migrate lint typecheck validate unit stories browser-tests evaluate triage strangers
 	@echo "All tests passed."
 
 venv: $(VENV_STAMP)
 
-$(VENV_STAMP): pyproject.toml requirements.lock
+$(VENV_STAMP): pyproject.toml requirements/runtime.txt requirements/dev.txt
 	@if ! $(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null; then \
 	  echo "error: Rasa 3.6 needs Python 3.10, and '$(PYTHON)' is missing or another version."; \
 	  echo "       Install Python 3.10 (e.g. 'pyenv install 3.10'; .python-version selects it)"; \
@@ -33,21 +34,23 @@ $(VENV_STAMP): pyproject.toml requirements.lock
 	@echo "==> Creating the virtual environment in $(VENV) (first time: about 3 minutes)"
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install --quiet --upgrade pip wheel 2>&1 | grep -v 'is ignored' || true
-	@# requirements.lock pins every package (pip's resolver backtracks for a long time over
-	@# TensorFlow's jax otherwise); pyproject.toml names the direct dependencies.
-	@$(PY) -m pip install --progress-bar off -r requirements.lock 2>&1 \
+	@# requirements/*.txt (pip-compile, requirements/README.md) pin and hash every package: the
+	@# runtime set and the development tools apart; pyproject.toml names the direct dependencies.
+	@$(PY) -m pip install --progress-bar off --require-hashes \
+	  -r requirements/runtime.txt -r requirements/dev.txt 2>&1 \
 	  | grep -E '^(Collecting|Successfully|ERROR)' | sed -e 's/^Collecting /    installing /'; \
 	  test $${PIPESTATUS[0]} -eq 0
+	@# --no-deps: the project itself has no hash, its dependencies are all installed above.
 	@$(PY) -m pip install --quiet --no-deps -e . 2>&1 | grep -v 'is ignored'; test $${PIPESTATUS[0]} -eq 0
 	@touch $@
 
-$(SPACY_MODEL): $(VENV_STAMP) bot/knowledge/terms.yml bot/rasa/spacy_pipeline.py
+$(SPACY_MODEL): bot/knowledge/terms.yml bot/rasa/spacy_pipeline.py | $(VENV_STAMP)
 	@echo "==> Building the spaCy pipeline (jieba + legal-term entity ruler)"
 	@$(PY) -m bot.rasa.spacy_pipeline models/spacy_lawbot 2>&1 | grep -v -E 'Building prefix|Loading model|Prefix dict|Dumping model|cuda|cpu_feature|AVX|rebuild TensorFlow'
 
 model: $(MODEL)
 
-$(MODEL): $(VENV_STAMP) $(TRAINING_INPUTS)
+$(MODEL): $(TRAINING_INPUTS) | $(VENV_STAMP)
 	@echo "==> Training the Rasa model (about a minute and a half on 2 cores)"
 	@mkdir -p models var
 	@$(RASA) train --domain domain --data data --config config.yml --out models \
@@ -64,8 +67,13 @@ example-firms: migrate
 	@$(PY) -m bot.ops.cli firms import examples/firms.example.yml
 
 lint: $(VENV_STAMP)
-	@echo "==> ruff"
+	@echo "==> ruff format --check, ruff check"
+	@$(PY) -m ruff format --check --quiet bot actions tests scripts migrations
 	@$(PY) -m ruff check bot actions tests scripts migrations
+
+typecheck: $(VENV_STAMP)
+	@echo "==> mypy (strict on bot/)"
+	@$(PY) -m mypy
 
 validate: $(VENV_STAMP)
 	@echo "==> rasa data validate"
@@ -88,6 +96,16 @@ stories: $(MODEL)
 evaluate: $(MODEL)
 	@echo "==> held-out NLU evaluation"
 	@$(PY) -m bot.ops.evaluation --out $(RESULTS)/nlu
+
+triage: $(VENV_STAMP)
+	@echo "==> triage evaluation (tests/triage, written apart from the rules)"
+	@$(PY) -m bot.ops.triage_eval
+
+# Simulated strangers (tests/strangers, written apart from the rules and the training data)
+# play whole intakes over REST; every lead is checked. Chart: docs/strangers.png.
+strangers: $(MODEL) migrate
+	@echo "==> strangers: simulated users playing whole intakes"
+	@$(PY) -m scripts.strangers --min-pass $(STRANGERS_MIN_PASS) --chart $(RESULTS)/strangers.png
 
 clean:
 	rm -rf models var .rasa

@@ -1,25 +1,31 @@
 """What a user can ask for at any point of the journey: a person, starting over, seeing or
-erasing their data, and side questions answered without losing the place in a form."""
+erasing their data, disputing the urgency, and side questions answered without losing the place
+in a form."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
-from sqlalchemy.exc import SQLAlchemyError
 
-from actions.contact import GIVEN, lead_fields
-from actions.conversation import language_of, latest_intent, legal_terms
-from actions.intake import CONTACT_FORM_SLOTS, new_intake_id, reset_events
-from bot import glossary, intake, leads, topics
-from bot.db import sessions
+from actions.contact_form import lead_of
+from actions.conversation import language_of, latest_intent, latest_text, legal_terms, said
+from actions.forms import AnswerValidation
+from actions.intake_form import CONTACT_FORM_SLOTS, INTAKE_SLOTS, new_intake_id, reset_events
+from actions.topic import topic_buttons
+from bot import answers, db, glossary, intake, leads, privacy, readback, spool, triage
+from bot.lead_draft import GIVEN
 from bot.rasa.stores import ERASE_SLOT
 
 DIGRESSION_RESPONSES = {
     "ask_why": "utter_ask_why",
     "choose_lawyer": "utter_choose_lawyer",
     "bot_challenge": "utter_bot_challenge",
+    "other_language": "utter_other_language",
+    "switch_language": "utter_language_switched",
 }
 
 
@@ -29,8 +35,8 @@ def _deactivate() -> list[EventType]:
 
 
 class ActionAnswerDigression(Action):
-    """A side question ("why do you ask?", "what is PIPL?", "what do you have about me?"):
-    answered; the rules then return to the form, which asks its question again."""
+    """A side question ("why do you ask?", "what is PIPL?", "what do you have about me?", "why
+    urgent?"): answered; the rules then return to the form, which asks its question again."""
 
     def name(self) -> str:
         return "action_answer_digression"
@@ -40,6 +46,8 @@ class ActionAnswerDigression(Action):
         language = language_of(tracker)
         if intent == "show_my_data":
             dispatcher.utter_message(text=my_data(tracker, language))
+        elif intent == "contest_urgency" or triage.is_contest(latest_text(tracker)):
+            return contest_urgency(dispatcher, tracker)
         elif intent == "ask_law":
             explanation = glossary.explain(legal_terms(tracker), language)
             if explanation:
@@ -47,32 +55,41 @@ class ActionAnswerDigression(Action):
             else:
                 dispatcher.utter_message(response="utter_ask_law_general")
         else:
-            dispatcher.utter_message(response=DIGRESSION_RESPONSES.get(intent, "utter_ask_why"))
+            dispatcher.utter_message(response=DIGRESSION_RESPONSES.get(intent or "", "utter_ask_why"))
         return []
+
+
+def contest_urgency(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """The user says the matter is not urgent: they know it better than the words we matched."""
+    if tracker.get_slot("urgency") != "high":
+        dispatcher.utter_message(response="utter_urgency_kept")
+        return []
+    dispatcher.utter_message(response="utter_urgency_lowered")
+    return [SlotSet("urgency", "normal"), SlotSet("urgency_reasons", [])]
 
 
 def my_data(tracker: Tracker, language: str) -> str:
     """Everything held about the user: what this conversation collected, and saved requests."""
     try:
-        with sessions()() as session:
-            saved = leads.of_conversation(session, tracker.sender_id)
+        with db.session_scope() as session:
+            saved = [lead.to_dict() for lead in leads.of_conversation(session, tracker.sender_id)]
         unavailable = False
-    except SQLAlchemyError:  # the database is briefly away: show what the conversation holds
+    except db.Unavailable:  # the database is briefly away: show what the conversation holds
         saved, unavailable = [], True
-    spooled = [r for r in leads.pending() if r["fields"].get("conversation_id") == tracker.sender_id]
-    collected = lead_fields(tracker)
+    spooled = spool.of_conversation(tracker.sender_id)
+    collected = lead_of(tracker)
     has_details = collected["topic"] or any(collected["contact"].values())
     if not (saved or spooled or has_details or unavailable):
         return intake.text("nothing_stored", language)
     lines = [intake.text("my_data.heading", language)]
     if has_details:
-        lines.append(intake.summary(collected, language, heading=False))
-    for lead in saved:
-        row = lead.to_dict()
+        lines.append(readback.summary(collected, language, heading=False))
+    for row in saved:
+        status = intake.text(f"statuses.{row['status']}", language)
         lines.append(
             "• "
             + intake.text(
-                "my_data.saved", language, ref=row["id"][:8], created=row["created_at"], status=row["status"]
+                "my_data.saved", language, ref=row["id"][:8], created=row["created_at"], status=status
             )
         )
     lines.extend("• " + intake.text("my_data.pending", language) for _ in spooled)
@@ -92,14 +109,13 @@ class ActionHandoff(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         events: list[EventType] = [*_deactivate(), SlotSet("callback_requested", True)]
         lead_id = tracker.get_slot("lead_id")
-        if lead_id and not lead_id.startswith("pending:"):
+        if lead_id:
             try:
-                with sessions()() as session:
+                with db.session_scope() as session:
                     lead = leads.find(session, lead_id)
                     if lead is not None:
                         lead.callback_requested = True
-                        session.commit()
-            except SQLAlchemyError:
+            except db.Unavailable:
                 dispatcher.utter_message(response="utter_database_unavailable")
                 return events
             dispatcher.utter_message(response="utter_handoff_saved")
@@ -127,53 +143,79 @@ class ActionStartOver(Action):
 
 
 class ActionChangeTopic(Action):
-    """"That's not my question": leaves the intake and offers the topics as buttons; picking
-    one starts a fresh intake (the description typed earlier is kept as its summary)."""
+    """ "That's not my question": offers the topics as buttons; picking one starts the questions
+    of that topic. Only the matter changes: name, contact details and consents are kept."""
 
     def name(self) -> str:
         return "action_change_topic"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         language = language_of(tracker)
-        dispatcher.utter_message(response="utter_topic_buttons_intro", buttons=topics.topic_buttons(language))
-        return [*_deactivate(), *reset_events()]
+        dispatcher.utter_message(response="utter_topic_buttons_intro", buttons=topic_buttons(language))
+        return [*_deactivate(), *reset_events(INTAKE_SLOTS), SlotSet("topic_change", True)]
 
 
 class ActionAskErasure(Action):
-    """ "Delete my data": pauses any form and asks for confirmation first."""
+    """ "Delete my data": pauses any form; the erasure form asks for confirmation first."""
 
     def name(self) -> str:
         return "action_ask_erasure"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        dispatcher.utter_message(response="utter_confirm_erasure")
-        return [*_deactivate(), SlotSet("resume_form", tracker.active_loop.get("name"))]
+        return [
+            *_deactivate(),
+            SlotSet("resume_form", tracker.active_loop.get("name")),
+            SlotSet("erasure_answer", None),
+        ]
 
 
-class ActionEraseMyData(Action):
-    """Erases the user's leads (saved and spooled) here, and - through `erase_requested`, which
-    the tracker store acts on when it saves this turn - the whole conversation."""
+class ValidateErasureForm(AnswerValidation):
+    """The confirmation, typed as people type it ("确定", "是的，删吧", "no, keep it"); unclear
+    twice: nothing is erased."""
 
     def name(self) -> str:
-        return "action_erase_my_data"
+        return "validate_erasure_form"
+
+    def validate_erasure_answer(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        answer = answers.agreement(said(tracker))
+        if answer is not None:
+            return {"erasure_answer": "yes" if answer else "no", "bad_answers": 0}
+        bad = int(tracker.get_slot("bad_answers") or 0) + 1
+        if bad < intake.MAX_BAD_ANSWERS:
+            dispatcher.utter_message(response="utter_hint_erasure")
+            return {"erasure_answer": None, "bad_answers": bad}
+        return {"erasure_answer": "no", "bad_answers": 0}
+
+
+class ActionFinishErasure(Action):
+    """Confirmed: erases the user's leads (saved and spooled) and - through `erase_requested`,
+    which the tracker store acts on when it saves this turn - the whole conversation. Cancelled:
+    says so and returns to the form that was interrupted."""
+
+    def name(self) -> str:
+        return "action_finish_erasure"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        if tracker.get_slot("erasure_answer") != "yes":
+            dispatcher.utter_message(response="utter_erasure_cancelled")
+            form = tracker.get_slot("resume_form")
+            return [
+                SlotSet("resume_form", None),
+                SlotSet("erasure_answer", None),
+                *([FollowupAction(form)] if form else []),
+            ]
         try:
-            with sessions()() as session:
-                leads.erase_conversation(session, tracker.sender_id)
-        except SQLAlchemyError:  # nothing half-done: the user is told and can ask again
+            with db.session_scope() as session:
+                privacy.erase_conversation(session, tracker.sender_id)
+        except db.Unavailable:  # nothing half-done: the user is told and can ask again
             dispatcher.utter_message(response="utter_erasure_failed")
-            return []
-        leads.erase_spooled(tracker.sender_id)
+            return [SlotSet("erasure_answer", None)]
+        privacy.erase_spooled(tracker.sender_id)
         dispatcher.utter_message(response="utter_erased")
-        return [*reset_events(), *[SlotSet(s, None) for s in CONTACT_FORM_SLOTS], SlotSet(ERASE_SLOT, True)]
-
-
-class ActionCancelErasure(Action):
-    def name(self) -> str:
-        return "action_cancel_erasure"
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        dispatcher.utter_message(response="utter_erasure_cancelled")
-        form = tracker.get_slot("resume_form")
-        return [SlotSet("resume_form", None), *([FollowupAction(form)] if form else [])]
+        return [
+            *reset_events(INTAKE_SLOTS + CONTACT_FORM_SLOTS),
+            SlotSet("erasure_answer", None),
+            SlotSet(ERASE_SLOT, True),
+        ]

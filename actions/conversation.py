@@ -1,20 +1,40 @@
-"""What every action needs to know about the conversation."""
+"""What every action needs to know about the conversation, and how the domain's neutral
+replies become Rasa's: the user's message as a `Said`, choices as buttons with payloads."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
+from typing import Any
+
 from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
 
 from bot.language import Language, detect_language
+from bot.replies import Choice, Meaning, Reply, Said
 
 LEGAL_ENTITIES = ("law", "permit", "authority", "data_category")
+# Intents that carry a plain yes, no or "don't know": the domain hears them as meanings.
+MEANINGS: dict[str, Meaning] = {"affirm": "yes", "deny": "no", "dont_know": "dont_know"}
 
 
 def language_of(tracker: Tracker) -> Language:
-    """The language to answer in: the slot, else the latest message's, else English."""
+    """The conversation's language: the slot (set by the user's sentences and requests), else the
+    language of what the user has written so far, else English."""
     slot = tracker.get_slot("language")
     if slot in ("en", "zh"):
-        return slot
-    return detect_language(tracker.latest_message.get("text") or "") or "en"
+        return slot  # type: ignore[no-any-return]
+    typed = " ".join(
+        e.get("text") or ""
+        for e in tracker.events
+        if e.get("event") == "user" and not (e.get("text") or "").startswith("/")
+    )
+    return detect_language(typed) or "en"
+
+
+def language_slot(tracker: Tracker) -> dict[str, Any]:
+    """Fixes the conversation's language in its slot the first time it is known."""
+    return {} if tracker.get_slot("language") in ("en", "zh") else {"language": language_of(tracker)}
 
 
 def legal_terms(tracker: Tracker) -> list[str]:
@@ -41,28 +61,30 @@ def latest_entity(tracker: Tracker, name: str) -> str | None:
     )
 
 
-def language_before_latest_message(tracker: Tracker) -> str | None:
-    """The `language` slot as it was before the latest user message changed it."""
-    seen_user = False
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            seen_user = True
-        elif seen_user and event.get("event") == "slot" and event.get("name") == "language":
-            return event.get("value")
-    return None
+def said(tracker: Tracker) -> Said:
+    """The latest message as the domain reads it. A button's payload is not what the user typed:
+    its text is then the empty string, and its value the choice."""
+    text = latest_text(tracker)
+    intent = latest_intent(tracker)
+    choice = latest_entity(tracker, "choice")
+    if text.startswith("/"):
+        text = ""
+        if choice is None and intent in MEANINGS:
+            choice = {"affirm": "yes", "deny": "no", "dont_know": "skip"}[intent]
+    return Said(text=text, choice=choice, meaning=MEANINGS.get(intent or ""))
 
 
-def is_sentence(text: str) -> bool:
-    """Enough words to tell the language by: a name, a number or an email is not."""
-    cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
-    return cjk >= 4 or len([w for w in text.split() if w.isalpha()]) >= 4
+def payload(choice: Choice) -> str:
+    """A choice as the payload a button sends back: `/choose{"choice": value}`."""
+    return "/choose" + json.dumps({"choice": choice.value}, ensure_ascii=False)
 
 
-def keep_language(tracker: Tracker) -> dict[str, str]:
-    """Short answers (a name, "Germany", an email) must not switch the conversation's
-    language: returns the slot change that restores it, when one is needed."""
-    before = language_before_latest_message(tracker)
-    changed = before in ("en", "zh") and before != tracker.get_slot("language")
-    if changed and not is_sentence(latest_text(tracker)):
-        return {"language": before}
-    return {}
+def buttons(choices: Iterable[Choice]) -> list[dict[str, str]]:
+    return [{"title": choice.label, "payload": payload(choice)} for choice in choices]
+
+
+def send(dispatcher: CollectingDispatcher, reply: Reply | str, choices: Iterable[Choice] = ()) -> None:
+    """Sends a domain reply (its choices as buttons)."""
+    if isinstance(reply, str):
+        reply = Reply(reply, tuple(choices))
+    dispatcher.utter_message(text=reply.text, buttons=buttons(reply.choices) or None)

@@ -11,6 +11,16 @@ from actions.conversation import language_of
 from bot import topics
 
 
+def topic_buttons(language: str) -> list[dict[str, str]]:
+    """Every topic as a button whose payload selects its intent (`/topic_<code>`)."""
+    return [
+        {"title": choice.label, "payload": f"/{topics.INTENT_PREFIX}{choice.value}"}
+        if choice.value != topics.OUT_OF_SCOPE
+        else {"title": choice.label, "payload": f"/{topics.OUT_OF_SCOPE}"}
+        for choice in topics.topic_choices(language)  # type: ignore[arg-type]
+    ]
+
+
 class ActionOfferTopics(Action):
     """When the message could not be classified confidently: the topics as buttons."""
 
@@ -21,7 +31,5 @@ class ActionOfferTopics(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         language = language_of(tracker)
-        dispatcher.utter_message(
-            response="utter_topic_buttons_intro", buttons=topics.topic_buttons(language)
-        )
+        dispatcher.utter_message(response="utter_topic_buttons_intro", buttons=topic_buttons(language))
         return []

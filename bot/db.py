@@ -1,21 +1,65 @@
-"""The leads database: any SQLAlchemy URL from `LAWBOT_DATABASE_URL`, SQLite under var/ by
-default. Schema changes go through Alembic (`migrations/`)."""
+"""The leads database: any SQLAlchemy URL from `Settings.database_url` (LAWBOT_DATABASE_URL),
+SQLite under var/ by default. Schema changes go through Alembic (`migrations/`).
+
+Home of what every table shares: the declarative `Base`, the time helpers (everything stored
+is UTC), the engine per URL and `session_scope()`, the one way code outside the tests opens a
+session: it commits on success, rolls back on error, and turns "the database cannot be
+reached" into `Unavailable`, so callers tell an outage from a bug without knowing SQLAlchemy.
+"""
 
 from __future__ import annotations
 
-import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
 from functools import cache
+from pathlib import Path
 
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.exc import (
+    DisconnectionError,
+    InterfaceError,
+    OperationalError,
+    SQLAlchemyError,
+)
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from sqlalchemy.orm import Session, declarative_base, sessionmaker
 
 from bot.settings import PROJECT_ROOT
 from bot.settings import load as load_settings
 
+Base = declarative_base()
+
+# Errors meaning the database did not answer (down, unreachable, not there yet, pool exhausted),
+# as opposed to errors in what was asked of it.
+CONNECTION_ERRORS = (OperationalError, InterfaceError, DisconnectionError, PoolTimeoutError)
+
+
+class Unavailable(Exception):
+    """The leads database cannot be reached now; trying again later may work."""
+
+
+def utcnow() -> datetime:
+    """Now, in UTC, to the second (what leads, events and firms record)."""
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def as_utc(moment: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; everything stored here is UTC."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment
+
+
+def iso(moment: datetime | None) -> str | None:
+    """ISO 8601 in UTC with a "Z" (naive datetimes are taken as UTC); None stays None."""
+    moment = as_utc(moment)
+    return moment.isoformat().replace("+00:00", "Z") if moment is not None else None
+
 
 def database_url() -> str:
-    return os.environ.get("LAWBOT_DATABASE_URL") or f"sqlite:///{load_settings().var_dir / 'leads.db'}"
+    return load_settings().database_url
 
 
 def engine(url: str | None = None) -> Engine:
@@ -26,14 +70,39 @@ def engine(url: str | None = None) -> Engine:
 @cache
 def _engine(url: str) -> Engine:
     if url.startswith("sqlite:///"):
-        from pathlib import Path
-
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     return create_engine(url, future=True, pool_pre_ping=True)
 
 
-def sessions(url: str | None = None) -> sessionmaker:
+def session_factory(url: str | None = None) -> sessionmaker:
+    """A factory of sessions on the database at `url` (the configured one by default)."""
     return sessionmaker(engine(url), future=True, expire_on_commit=False)
+
+
+@contextmanager
+def session_scope(url: str | None = None) -> Iterator[Session]:
+    """A session for one unit of work: committed when the block ends, rolled back when it
+    raises. A connection-level failure comes out as `Unavailable`; other errors unchanged."""
+    session = session_factory(url)()
+    try:
+        yield session
+        session.commit()
+    except CONNECTION_ERRORS as error:
+        _rollback(session)
+        raise Unavailable(f"the leads database cannot be reached: {error}") from error
+    except BaseException:
+        _rollback(session)
+        raise
+    finally:
+        session.close()
+
+
+def _rollback(session: Session) -> None:
+    """Rolls back; a connection already gone cannot hide the error that brought us here."""
+    try:
+        session.rollback()
+    except SQLAlchemyError:
+        pass
 
 
 def upgrade(url: str | None = None) -> None:

@@ -17,10 +17,10 @@ from typing import Any, Iterable, Mapping
 from urllib.parse import urlsplit
 
 import yaml
-from sqlalchemy import JSON, Boolean, Column, DateTime, Integer, String, func, select, true
+from sqlalchemy import JSON, Boolean, Column, DateTime, Integer, String, false, func, select, true
 from sqlalchemy.orm import Session
 
-from bot.leads import Base, utcnow
+from bot.db import Base, utcnow
 from bot.topics import TOPIC_CODES
 
 # Chinese, English and Russian matter most in Harbin; a few more that firms may list.
@@ -33,14 +33,14 @@ class FirmError(ValueError):
     """An entry that cannot go into the directory; the message says which field and why."""
 
 
-class Firm(Base):
+class Firm(Base):  # type: ignore[misc]  # SQLAlchemy 1.4 declarative base is untyped
     __tablename__ = "firms"
 
     id = Column(Integer, primary_key=True, autoincrement=True)
     name = Column(String(200), nullable=False, unique=True)
     topics = Column(JSON, nullable=False, default=list)
     languages = Column(JSON, nullable=False, default=list)
-    handles_urgent = Column(Boolean, nullable=False, default=False)
+    handles_urgent = Column(Boolean, nullable=False, default=False, server_default=false())
     weekly_capacity = Column(Integer, nullable=False)
     fee_models = Column(JSON, nullable=False, default=list)
     contact_email = Column(String(320))
@@ -176,9 +176,10 @@ def validate(raw: Mapping[str, Any], where: str = "firm") -> FirmEntry:
 
 
 def _by_name(session: Session, name: str) -> Firm | None:
-    return session.execute(
+    firm: Firm | None = session.execute(
         select(Firm).where(func.lower(Firm.name) == name.lower())
     ).scalar_one_or_none()
+    return firm
 
 
 def upsert(session: Session, entry: FirmEntry) -> tuple[Firm, bool]:
@@ -271,7 +272,7 @@ def directory(session: Session, include_inactive: bool = False) -> list[Firm]:
 
 def deactivate(session: Session, firm_id: int) -> Firm:
     """Takes a firm out of matching; its past deliveries stay on record."""
-    firm = session.get(Firm, firm_id)
+    firm: Firm | None = session.get(Firm, firm_id)
     if firm is None:
         raise FirmError(f"no firm with id {firm_id}")
     firm.active = False

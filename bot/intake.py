@@ -1,6 +1,6 @@
-"""The intake, as domain logic with no Rasa in it: which follow-up questions a topic needs,
-what an answer means, how urgent the matter is, what to do right now, and the read-back
-summary with its corrections. The Rasa forms in `actions/` only call into this module."""
+"""The follow-up questions: which a topic needs (fewer when urgent), the choices they offer,
+what an answer means, and the immediate steps of an urgent matter. The read-back lives in
+`bot.readback`, urgency in `bot.triage`, the meaning of yes/no and options in `bot.answers`."""
 
 from __future__ import annotations
 
@@ -8,26 +8,24 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Mapping, cast
 
 import yaml
 
 from bot import topics
+from bot.answers import SKIP, agreement, is_skip, looks_like_garbage, pick
 from bot.language import Language
+from bot.replies import Choice, Said
 from bot.topics import Question
 
 KNOWLEDGE = Path(__file__).resolve().parent / "knowledge" / "intake.yml"
 # The privacy notice shown before any personal question (domain: utter_ask_privacy_consent).
 # Change the version whenever its text changes: each lead records the version it agreed to.
 NOTICE_VERSION = "2026-11-29"
-SKIPPED = "unknown"  # the stored answer for "don't know" / "skip"
+SKIPPED = "unknown"  # the stored answer for "don't know" / "skip" (the lead's vocabulary)
 UNCLEAR = "unclear"  # two bad answers in a row: recorded as such, and the bot moves on
 MAX_ANSWER = 500
 MAX_BAD_ANSWERS = 2
-# Topics whose matters usually have another party: the firms need its name for a conflict check.
-DISPUTE_TOPICS = ("contract", "ip", "employment", "ecommerce")
-# The answer keys that already name the other party.
-COUNTERPARTY_KEYS = ("counterparty_name",)
 # How many questions a high-urgency matter keeps, when its topic does not list them.
 URGENT_QUESTIONS = 2
 _URGENT_KEYS: dict[str, tuple[str, ...]] = {
@@ -38,8 +36,8 @@ _URGENT_KEYS: dict[str, tuple[str, ...]] = {
 
 
 @lru_cache(maxsize=1)
-def texts() -> dict:
-    return yaml.safe_load(KNOWLEDGE.read_text(encoding="utf-8"))
+def texts() -> dict[str, Any]:
+    return cast("dict[str, Any]", yaml.safe_load(KNOWLEDGE.read_text(encoding="utf-8")))
 
 
 def text(key: str, language: Language, **values: object) -> str:
@@ -70,148 +68,67 @@ def next_question(code: str | None, urgency: str, answers: Mapping[str, object])
     return next((q for q in questions_for(code, urgency) if q.key not in answers), None)
 
 
-def question_buttons(question: Question, language: Language) -> list[dict[str, str]]:
-    """Each option as a button (its payload carries the option's value), plus "skip"."""
-    buttons = [
-        {"title": option.label[language], "payload": f'/choose{{"choice": "{option.value}"}}'}
-        for option in question.options
-    ]
-    if buttons:
-        buttons.append({"title": text("skip_button", language), "payload": "/dont_know"})
-    return buttons
-
-
-# ---------------------------------------------------------------- answers
-
-
-@dataclass(frozen=True)
-class Invalid:
-    """The answer could not be used; `hint` names the response that explains why."""
-
-    hint: str
-
-
-_KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm", "1234567890")
-# Replies that answer a yes/no question by themselves. AGREE and REFUSE are explicit enough for
-# consent; a yes/no follow-up question also takes the looser ones ("有", "嗯", "none").
-AGREE = {
-    "yes",
-    "y",
-    "ok",
-    "okay",
-    "sure",
-    "agree",
-    "i agree",
-    "yes i agree",
-    "confirm",
-    "correct",
-    "同意",
-    "是",
-    "是的",
-    "好",
-    "好的",
-    "可以",
-    "行",
-    "没问题",
-    "同意继续",
-    "确认",
-    "对",
-    "没错",
-    "正确",
-}
-REFUSE = {"no", "n", "nope", "disagree", "no thanks", "不", "不同意", "不要", "不用", "算了", "否"}
-_YES = AGREE | {"yeah", "yep", "有", "嗯", "需要"}
-_NO = REFUSE | {"not", "none", "不是", "没有", "无", "不需要", "还没有"}
-
-
-def agreement(raw: str, intent: str | None) -> bool | None:
-    """A clear yes (True), a clear no (False), or neither (None): for consent and confirmations."""
-    words = raw.lower().strip(" .!。！,，")
-    if intent == "affirm" or words in AGREE:
-        return True
-    if intent == "deny" or words in REFUSE:
-        return False
-    return None
+def question_choices(question: Question, language: Language) -> tuple[Choice, ...]:
+    """Each option as a choice (its value is the option's), plus "skip"; none for free text."""
+    if not question.options:
+        return ()
+    return (
+        *(Choice(option.label[language], option.value) for option in question.options),
+        Choice(text("skip_button", language), SKIP),
+    )
 
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 
-def looks_like_garbage(raw: str) -> bool:
-    """Keyboard mashing, symbols only, one repeated character: not an answer to anything."""
-    value = raw.strip().lower()
-    if not value:
-        return True
-    if not re.search(r"[a-z0-9\u3400-\u4dbf\u4e00-\u9fff]", value):
-        return True
-    if _CJK.search(value):
-        return len(set(value)) == 1 and len(value) > 2
-    compact = re.sub(r"[^a-z]", "", value)
-    if len(compact) >= 3 and len(set(compact)) <= 2 and len(value.split()) == 1:
-        return True
-    if len(value.split()) == 1 and len(compact) >= 3 and not re.search(r"\d", value):
-        adjacent = sum(
-            any(pair in row or pair[::-1] in row for row in _KEYBOARD_ROWS)
-            for pair in (compact[i : i + 2] for i in range(len(compact) - 1))
-        )
-        if adjacent / (len(compact) - 1) >= 0.6:
-            return True
-        if len(compact) >= 4 and not re.search(r"[aeiouy]", compact):
-            return True
-    return False
+@dataclass(frozen=True)
+class Invalid:
+    """The answer could not be used; `reason` says why ("choose": pick an option, "free_text")."""
+
+    reason: str
 
 
-def _normalise(value: str) -> str:
-    return re.sub(r"[\s\"'“”‘’.,，。!！?？:：()（）]", "", value.lower())
+def _option_choices(question: Question) -> list[Choice]:
+    """The options with their labels in both languages: a label typed in either picks it."""
+    return [Choice(label, option.value) for option in question.options for label in option.label.values()]
 
 
-def match_option(
-    question: Question, raw: str, choice: str | None = None, intent: str | None = None
-) -> str | None:
-    """The option an answer picks: a button's value, its number, its label in either language,
-    or a plain yes/no for yes/no questions."""
+def match_option(question: Question, said: Said) -> str | None:
+    """The option an answer picks: a button's value, its number, its label (or a unique part of
+    it) in either language, or a plain yes/no for yes/no questions."""
+    numbered = [Choice(option.label["en"], option.value) for option in question.options]
+    picked = (
+        pick(numbered, Said(said.text, said.choice)) if re.fullmatch(r"\s*\S{1,4}\s*", said.text) else None
+    )
+    picked = picked or pick(_option_choices(question), said)
+    if picked:
+        return picked
     values = [option.value for option in question.options]
-    if choice in values:
-        return choice
-    value = _normalise(raw)
-    number = re.fullmatch(r"(\d{1,2})", value) or re.fullmatch(r"(?:option|选|第)(\d{1,2})(?:个|项)?", value)
-    if number and 1 <= int(number.group(1)) <= len(values):
-        return values[int(number.group(1)) - 1]
-    for option in question.options:
-        names = {_normalise(option.value), *(_normalise(label) for label in option.label.values())}
-        if value in names:
-            return option.value
-    contained = [
-        option.value
-        for option in question.options
-        if any(len(_normalise(label)) >= 2 and _normalise(label) in value for label in option.label.values())
-    ]
-    if len(contained) == 1:
-        return contained[0]
-    if "yes" in values and (intent == "affirm" or value in _YES):
+    agreed = agreement(said) if len(said.text) <= 40 else None
+    if "yes" in values and agreed is True:
         return "yes"
-    if "no" in values and (intent == "deny" or value in _NO):
+    if "no" in values and agreed is False:
         return "no"
     return None
 
 
-def interpret(
-    question: Question, raw: str, choice: str | None = None, intent: str | None = None
-) -> str | Invalid:
+def interpret(question: Question, said: Said) -> str | Invalid:
     """What an answer to a follow-up question means, as it will be stored.
 
     A choice question takes its option's value; a free explanation in place of a choice is
-    kept as typed (people explain); "don't know"/"skip" is stored as `unknown`."""
-    if intent == "dont_know" or _normalise(raw) in {"skip", "跳过", "/dont_know"}:
+    kept as typed (people explain); "don't know"/"skip" is stored as `SKIPPED`. An answer is an
+    answer: "no, nothing yet" to a free question is kept as typed, not taken for a skip."""
+    if is_skip(said):
         return SKIPPED
     if question.options:
-        option = match_option(question, raw, choice, intent)
+        option = match_option(question, said)
         if option:
             return option
+    raw = said.text
     if looks_like_garbage(raw) or raw.strip().startswith("/"):
-        return Invalid("utter_hint_choose" if question.options else "utter_hint_free_text")
+        return Invalid("choose" if question.options else "free_text")
     if question.options and len(raw.split()) < 2 and len(_CJK.findall(raw)) < 3:
-        return Invalid("utter_hint_choose")
+        return Invalid("choose")
     return " ".join(raw.split())[:MAX_ANSWER]
 
 
@@ -359,61 +276,4 @@ def immediate_steps(reasons: list[str], language: Language) -> str:
         if reason in reasons:
             lines.append("• " + text(f"immediate.{reason}", language))
     lines.append("• " + text("immediate.records", language))
-    return "\n".join(lines)
-
-
-# ---------------------------------------------------------------- summary and corrections
-
-_FIELD_WORDS: dict[str, tuple[str, ...]] = {
-    "phone": ("phone", "mobile", "number", "cell", "电话", "手机", "号码"),
-    "email": ("email", "e-mail", "mail", "邮箱", "邮件", "电邮"),
-    "wechat_id": ("wechat", "weixin", "微信"),
-    "name": ("name", "姓名", "名字", "称呼", "叫"),
-    "company": ("company", "employer", "organisation", "organization", "公司", "单位", "企业"),
-    "preferred_channel": ("channel", "contact me by", "reach me by", "联系方式偏好", "怎么联系", "联系渠道"),
-    "counterparty": ("counterparty", "other party", "other side", "对方", "另一方"),
-    "language": ("language", "english", "chinese", "语言", "英文", "英语", "中文"),
-}
-
-
-def field_to_correct(message: str) -> str | None:
-    """Which field a correction talks about: "the phone is wrong" -> phone, "电话写错了" -> phone."""
-    value = message.lower()
-    found = [name for name, words in _FIELD_WORDS.items() if any(word in value for word in words)]
-    if "email" in found and "phone" in found and "@" in value:
-        return "email"
-    # "name" also matches inside "company name"; the more specific field wins.
-    if len(found) > 1 and "name" in found:
-        found.remove("name")
-    return found[0] if found else None
-
-
-def summary(lead: Mapping, language: Language, heading: bool = True) -> str:
-    """The read-back of everything the lead will hold, in the user's language."""
-    code = lead.get("topic")
-    contact = lead.get("contact") or {}
-    lines = [text("summary.heading", language)] if heading else []
-    if code in topics.TOPIC_CODES:
-        topic_line = topics.get(code).name[language]
-        if lead.get("urgency") == "high":
-            topic_line += text("summary.urgent_suffix", language)
-        lines.append(f"• {text('summary.topic', language)}: {topic_line}")
-    if lead.get("summary"):
-        lines.append(f"• {text('summary.description', language)}: “{lead['summary']}”")
-    for key, value in (lead.get("answers") or {}).items():
-        question = next((q for q in topics.get(code).questions if q.key == key), None) if code else None
-        label = question.text[language] if question else key
-        lines.append(f"• {label} {answer_label(code, key, value, language)}")
-    for field_name in ("name", "company", "phone", "email", "wechat_id", "preferred_channel"):
-        value = contact.get(field_name)
-        if value:
-            if field_name == "preferred_channel":
-                value = text(f"channels.{value}", language)
-            lines.append(f"• {text(f'summary.{field_name}', language)}: {value}")
-    if lead.get("counterparty"):
-        lines.append(f"• {text('summary.counterparty', language)}: {lead['counterparty']}")
-    preferred_language = text("languages." + str(lead.get("language") or language), language)
-    lines.append(f"• {text('summary.language', language)}: {preferred_language}")
-    if lead.get("callback_requested"):
-        lines.append("• " + text("summary.callback", language))
     return "\n".join(lines)

@@ -1,4 +1,8 @@
-"""Which language a message is written in: English or Simplified Chinese."""
+"""Which language a message is written in, and when a message changes the conversation's.
+
+The conversation's language belongs to the conversation: it is set by the user's sentences and
+by explicit requests ("please speak English", "说中文"), never by a name, a company, an email
+address, a WeChat ID, a number or an amount typed in the other script."""
 
 from __future__ import annotations
 
@@ -13,16 +17,110 @@ _LATIN_WORD = re.compile(r"[A-Za-z]+")
 # A Chinese sentence carries about one word per 1.5 characters; English terms such as
 # "ICP" or "PIPL" inside Chinese text must not flip the language to English.
 _CHARS_PER_WORD = 1.5
+# Contact details, codes and amounts say nothing about the language of the person typing them.
+_NOT_WORDS = re.compile(
+    r"\S+@\S+|https?://\S+|www\.\S+|"  # emails, links
+    r"\b[A-Za-z_-]*\d[\w.-]*|"  # anything with a digit: phones, IDs, amounts (80w), versions
+    r"\b(?:co|ltd|llc|inc|gmbh|plc|corp|limited|company|group|technology|tech)\b\.?",  # company forms
+    re.IGNORECASE,
+)
+_COMPANY_SUFFIX = re.compile(r"(?:股份)?有限(?:责任)?公司|集团|工作室|事务所|科技|公司")
+_EN_FUNCTION = frozenset(
+    ["i", "we", "you", "he", "she", "they", "my", "our", "your", "their", "me", "us", "it", "its", "this", "that", "these", "those", "there", "here", "the", "a", "an", "is", "are", "was", "were", "be", "been", "am", "do", "does", "did", "have", "has", "had", "can", "could", "would", "should", "will", "shall", "may", "might", "must", "to", "of", "for", "in", "on", "at", "with", "from", "about", "by", "and", "but", "or", "not", "no", "please", "what", "how", "why", "when", "where", "who", "which", "need", "needs", "want", "wants", "if", "so", "just", "also"]
+)
+# Characters that only a Chinese sentence has (particles, pronouns, verbs), never a name or a
+# company: "王晓燕" and "不凡科技有限公司" are not sentences, "我们的网站要备案吗" is.
+_ZH_FUNCTION = re.compile(r"[我你您他她们的了吗呢吧是在要想能会请说问做该把被让给对没不还就都也很和跟]")
+_ASK_EN = re.compile(
+    r"(?:speak|talk|write|answer|reply|use|switch to|change to|in)\s+english|english,?\s*please|^english$",
+    re.IGNORECASE,
+)
+_ASK_ZH = re.compile(
+    r"(?:speak|talk|write|answer|reply|use|switch to|change to|in)\s+chinese|chinese,?\s*please|^chinese$|"
+    r"(?:用|说|讲|换成|切换到?|改成|改用)\s*(?:中文|汉语|普通话|国语)|^(?:中文|汉语|普通话)(?:吧|就行|可以吗)?[。!！]?$|"
+    r"能说中文|会说中文|看不懂英文",
+    re.IGNORECASE,
+)
+_ASK_EN_ZH = re.compile(
+    r"(?:用|说|讲|换成|切换到?|改成|改用)\s*(?:英文|英语)|^(?:英文|英语)(?:吧|就行)?[。!！]?$"
+)
+# Scripts of languages the bot does not speak.
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_HANGUL = re.compile(r"[\uac00-\ud7af]")
 
 
 def detect_language(text: str) -> Language | None:
     """Returns "zh" or "en" for a message, or None when it has no words (digits, emoji, "?").
 
     Mixed messages take the language that carries most of the words: "我们的App要做PIPL合规吗"
-    is Chinese, "our 小程序 needs ICP filing?" is English.
+    is Chinese, "our 小程序 needs ICP filing?" is English. Emails, numbers and IDs do not count.
     """
-    cjk_chars = len(_CJK.findall(text))
-    latin_words = len(_LATIN_WORD.findall(text))
+    words = _NOT_WORDS.sub(" ", text)
+    cjk_chars = len(_CJK.findall(words))
+    latin_words = len(_LATIN_WORD.findall(words))
     if cjk_chars == 0 and latin_words == 0:
-        return None
+        cjk_chars, latin_words = len(_CJK.findall(text)), len(_LATIN_WORD.findall(text))
+        if cjk_chars == 0 and latin_words == 0:
+            return None
     return "zh" if cjk_chars / _CHARS_PER_WORD >= latin_words else "en"
+
+
+def requested_language(text: str) -> Language | None:
+    """An explicit request for a language: "please speak English", "说中文", "用英文回答"."""
+    value = " ".join(text.split())
+    if _ASK_EN.search(value) or _ASK_EN_ZH.search(value):
+        return "en"
+    if _ASK_ZH.search(value):
+        return "zh"
+    return None
+
+
+def _is_english_sentence(words: str) -> bool:
+    latin = [w.lower() for w in _LATIN_WORD.findall(words)]
+    function_words = sum(w in _EN_FUNCTION for w in latin)
+    return function_words >= 2 or (len(latin) >= 4 and function_words >= 1)
+
+
+def _is_chinese_sentence(words: str) -> bool:
+    chinese = _COMPANY_SUFFIX.sub(" ", words)
+    return len(_CJK.findall(chinese)) >= 3 and bool(_ZH_FUNCTION.search(chinese))
+
+
+def sentence_language(text: str) -> Language | None:
+    """The language a message may switch the conversation to: an explicit request, or a whole
+    sentence in that language. None for names, companies, contact details, numbers, short words."""
+    requested = requested_language(text)
+    if requested:
+        return requested
+    words = _NOT_WORDS.sub(" ", text)
+    english, chinese = _is_english_sentence(words), _is_chinese_sentence(words)
+    if english and chinese:
+        return detect_language(text)
+    if chinese:
+        return "zh"
+    if english:
+        return "en"
+    return None
+
+
+_CYRILLIC_WORD = re.compile(r"[\u0400-\u04ff]{2,}")
+
+
+def is_foreign(text: str) -> bool:
+    """Written in a language the bot does not speak (Russian, Japanese, Korean...). A name in
+    another script ("Иван Петров") is an answer, not a sentence: it takes three words."""
+    sentence = (
+        len(_CYRILLIC_WORD.findall(text)) >= 3 or len(_KANA.findall(text)) + len(_HANGUL.findall(text)) >= 4
+    )
+    foreign = len(_CYRILLIC.findall(text)) + 2 * len(_KANA.findall(text)) + 2 * len(_HANGUL.findall(text))
+    known = len(_LATIN_WORD.findall(_NOT_WORDS.sub(" ", text))) * 4 + len(_CJK.findall(text))
+    return sentence and foreign > known
+
+
+def conversation_language(current: Language | None, text: str) -> Language | None:
+    """The conversation's language after a message: a request or a whole sentence sets it; the
+    first message with words sets it however short ("你好", "hi"); anything else keeps it."""
+    if text.startswith("/"):  # a button's payload
+        return current
+    return sentence_language(text) or current or detect_language(text)

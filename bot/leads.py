@@ -1,19 +1,15 @@
 """The lead: the structured, consented record a law firm receives (fields as in the brief),
-and the operations intake staff and the bot perform on it."""
+its lifecycle and events, and its export for staff.
+
+Elsewhere: a lead that cannot be saved waits in `bot.spool`; erasure and retention are in
+`bot.privacy`; a lead's outbox rows in `bot.delivery.outbox`."""
 
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
-import logging
-import os
-import threading
-import time
 import uuid
-from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any, Iterable
 
 from sqlalchemy import (
@@ -25,25 +21,18 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
-    delete,
     false,
     select,
-    sql,
 )
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, declarative_base
+from sqlalchemy.orm import Session, relationship
 
-Base = declarative_base()
+from bot.db import Base, iso, utcnow
 
 STATUSES = ("new", "matched", "delivered", "accepted", "declined", "closed", "needs_sourcing")
 CONTACT_FIELDS = ("name", "company", "phone", "email", "wechat_id", "preferred_channel")
 
 
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
-
-
-class Lead(Base):
+class Lead(Base):  # type: ignore[misc]  # SQLAlchemy 1.4 declarative base is untyped
     __tablename__ = "leads"
 
     id = Column(String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
@@ -65,14 +54,17 @@ class Lead(Base):
     # The user asked to talk to a person: staff call back, however little the lead holds.
     callback_requested = Column(Boolean, nullable=False, default=False, server_default=false())
 
+    # Deleting a lead deletes its events (and, through the backref in bot/delivery/outbox.py, its
+    # outbox rows): SQLite does not enforce ON DELETE CASCADE, so the ORM does it.
+    events = relationship(
+        "LeadEvent", back_populates="lead", cascade="all, delete-orphan", order_by="LeadEvent.id"
+    )
+
     def to_dict(self) -> dict[str, Any]:
         """The lead as exported: one JSON object, fields in the brief's order."""
-        created = self.created_at
-        if created is not None and created.tzinfo is None:  # SQLite drops the zone: it is UTC
-            created = created.replace(tzinfo=timezone.utc)
         return {
             "id": self.id,
-            "created_at": created.isoformat().replace("+00:00", "Z") if created else None,
+            "created_at": iso(self.created_at),
             "channel": self.channel,
             "conversation_id": self.conversation_id,
             "language": self.language,
@@ -91,7 +83,7 @@ class Lead(Base):
 
 def save(session: Session, idempotency_key: str, **fields: Any) -> Lead:
     """Saves a lead once: a second call with the same key returns the first lead unchanged."""
-    existing = session.execute(
+    existing: Lead | None = session.execute(
         select(Lead).where(Lead.idempotency_key == idempotency_key)
     ).scalar_one_or_none()
     if existing is not None:
@@ -104,10 +96,10 @@ def save(session: Session, idempotency_key: str, **fields: Any) -> Lead:
 
 def find(session: Session, lead_id: str) -> Lead | None:
     """A lead by its id, or by a unique prefix of it (as staff type it from `leads list`)."""
-    lead = session.get(Lead, lead_id)
+    lead: Lead | None = session.get(Lead, lead_id)
     if lead is not None:
         return lead
-    candidates = session.execute(select(Lead).where(Lead.id.startswith(lead_id))).scalars().all()
+    candidates: list[Lead] = session.execute(select(Lead).where(Lead.id.startswith(lead_id))).scalars().all()
     return candidates[0] if len(candidates) == 1 else None
 
 
@@ -119,28 +111,6 @@ def of_conversation(session: Session, conversation_id: str) -> list[Lead]:
     return list(
         session.execute(select(Lead).where(Lead.conversation_id == conversation_id)).scalars()
     )
-
-
-def erase_conversation(session: Session, conversation_id: str) -> int:
-    """Deletes every lead of a conversation (the user's right to erasure); returns how many."""
-    return _erase(session, Lead.conversation_id == conversation_id)
-
-
-def _erase(session: Session, condition) -> int:
-    """Deletes the leads matching `condition` with everything that holds a copy of them."""
-    lead_ids = select(Lead.id).where(condition)
-    for name in _DEPENDENT_TABLES:
-        dependent = sql.table(name, sql.column("lead_id"))
-        session.execute(delete(dependent).where(dependent.c.lead_id.in_(lead_ids)))
-    result = session.execute(delete(Lead).where(condition))
-    session.commit()
-    return result.rowcount or 0
-
-
-# Tables holding a copy of a lead's data (migration 0003): its events and its outbox deliveries,
-# whose payload is the lead itself. Deleted explicitly: SQLite does not enforce ON DELETE CASCADE,
-# and erasure must not leave personal data behind in the outbox.
-_DEPENDENT_TABLES = ("lead_events", "deliveries")
 
 
 # The lead's lifecycle. A firm that declines sends the lead back to matching (another firm may
@@ -156,7 +126,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-class LeadEvent(Base):
+class LeadEvent(Base):  # type: ignore[misc]  # SQLAlchemy 1.4 declarative base is untyped
     """One timestamped thing that happened to a lead: a status change, or a consent decision.
 
     A row per event rather than a JSON list on the lead: the bot, staff and the delivery worker
@@ -172,12 +142,14 @@ class LeadEvent(Base):
     status = Column(String(20))
     detail = Column(JSON)
 
+    lead = relationship(Lead, back_populates="events")
+
 
 def record_event(
     session: Session, lead: Lead, kind: str, detail: Any = None, status: str | None = None
 ) -> None:
     """Adds an event to the session; the caller's commit makes it part of its transaction."""
-    session.add(LeadEvent(lead_id=lead.id, at=utcnow(), kind=kind, status=status, detail=detail))
+    session.add(LeadEvent(lead=lead, at=utcnow(), kind=kind, status=status, detail=detail))
 
 
 def set_status(session: Session, lead: Lead, status: str, detail: Any = None) -> bool:
@@ -197,14 +169,6 @@ def set_status(session: Session, lead: Lead, status: str, detail: Any = None) ->
     return True
 
 
-def _iso(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    if moment.tzinfo is None:  # SQLite drops the zone: it is UTC
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.isoformat().replace("+00:00", "Z")
-
-
 def status_history(session: Session, lead: Lead) -> list[dict[str, Any]]:
     """[{status, at}, ...] oldest first, starting with "new" at the lead's creation."""
     events = session.execute(
@@ -212,8 +176,8 @@ def status_history(session: Session, lead: Lead) -> list[dict[str, Any]]:
         .where(LeadEvent.lead_id == lead.id, LeadEvent.kind == "status")
         .order_by(LeadEvent.at, LeadEvent.id)
     ).scalars()
-    return [{"status": "new", "at": _iso(lead.created_at)},
-            *({"status": event.status, "at": _iso(event.at)} for event in events)]
+    return [{"status": "new", "at": iso(lead.created_at)},
+            *({"status": event.status, "at": iso(event.at)} for event in events)]
 
 
 def events(session: Session, lead: Lead) -> list[dict[str, Any]]:
@@ -221,7 +185,7 @@ def events(session: Session, lead: Lead) -> list[dict[str, Any]]:
     rows = session.execute(
         select(LeadEvent).where(LeadEvent.lead_id == lead.id).order_by(LeadEvent.at, LeadEvent.id)
     ).scalars()
-    return [{"at": _iso(e.at), "kind": e.kind, "status": e.status, "detail": e.detail} for e in rows]
+    return [{"at": iso(e.at), "kind": e.kind, "status": e.status, "detail": e.detail} for e in rows]
 
 
 CSV_COLUMNS = (
@@ -250,116 +214,3 @@ def export(leads: Iterable[Lead], fmt: str) -> str:
             flat.append(json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else value)
         writer.writerow(flat)
     return out.getvalue()
-
-
-# ---------------------------------------------------------------- spool
-# When the database is unreachable, a confirmed lead is written to a spool file under var/
-# and saved as soon as the database answers again: nothing the user typed is lost.
-
-SPOOL_INTERVAL = float(os.environ.get("LAWBOT_SPOOL_INTERVAL", "5"))
-log = logging.getLogger(__name__)
-
-
-def spool_dir() -> Path:
-    from bot.settings import load as load_settings
-
-    return load_settings().var_dir / "spool" / "leads"
-
-
-def _spool_path(idempotency_key: str) -> Path:
-    return spool_dir() / (hashlib.sha256(idempotency_key.encode()).hexdigest()[:32] + ".json")
-
-
-def spool(idempotency_key: str, fields: dict[str, Any]) -> Path:
-    """Writes a lead that could not be saved (atomically: a reader never sees half a file)."""
-    path = _spool_path(idempotency_key)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    record = {"idempotency_key": idempotency_key, "fields": _jsonable(fields)}
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, path)
-    return path
-
-
-def _jsonable(fields: dict[str, Any]) -> dict[str, Any]:
-    return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in fields.items()}
-
-
-def _from_json(fields: dict[str, Any]) -> dict[str, Any]:
-    created = fields.get("created_at")
-    if isinstance(created, str):
-        fields = {**fields, "created_at": datetime.fromisoformat(created)}
-    return fields
-
-
-def pending() -> list[dict[str, Any]]:
-    directory = spool_dir()
-    if not directory.exists():
-        return []
-    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(directory.glob("*.json"))]
-
-
-def flush_spool(make_session) -> int:
-    """Saves every spooled lead (idempotently) and removes its file; returns how many were saved.
-    Stops at the first database error: the rest stay spooled for the next try."""
-    saved = 0
-    for record in pending():
-        try:
-            with make_session() as session:
-                save(session, record["idempotency_key"], **_from_json(record["fields"]))
-        except SQLAlchemyError as error:
-            log.warning("leads database still unreachable, %d lead(s) spooled: %s", len(pending()), error)
-            break
-        _spool_path(record["idempotency_key"]).unlink(missing_ok=True)
-        saved += 1
-    return saved
-
-
-def erase_spooled(conversation_id: str) -> int:
-    """Deletes the spooled leads of a conversation (erasure must reach them too)."""
-    erased = 0
-    for record in pending():
-        if record["fields"].get("conversation_id") == conversation_id:
-            _spool_path(record["idempotency_key"]).unlink(missing_ok=True)
-            erased += 1
-    return erased
-
-
-def save_or_spool(make_session, idempotency_key: str, fields: dict[str, Any]) -> Lead | None:
-    """Saves the lead, or spools it when the database is unreachable (returns None then)."""
-    try:
-        with make_session() as session:
-            return save(session, idempotency_key, **fields)
-    except SQLAlchemyError as error:
-        log.warning("leads database unreachable, spooling the lead: %s", error)
-        spool(idempotency_key, fields)
-        start_spool_flusher(make_session)
-        return None
-
-
-_flusher: threading.Thread | None = None
-
-
-def start_spool_flusher(make_session, interval: float = SPOOL_INTERVAL) -> None:
-    """A background thread (one per process) that retries the spool until it is empty."""
-    global _flusher
-    if _flusher is not None and _flusher.is_alive():
-        return
-
-    def run() -> None:
-        while pending():
-            time.sleep(interval)
-            flush_spool(make_session)
-
-    _flusher = threading.Thread(target=run, name="lead-spool", daemon=True)
-    _flusher.start()
-
-
-# ---------------------------------------------------------------- retention
-
-RETENTION_DAYS = int(os.environ.get("LAWBOT_RETENTION_DAYS", "180"))
-
-
-def purge_expired(session: Session, days: int = RETENTION_DAYS, now: datetime | None = None) -> int:
-    """Deletes leads older than the retention period the privacy notice promises."""
-    return _erase(session, Lead.created_at < (now or utcnow()) - timedelta(days=days))

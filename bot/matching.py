@@ -46,7 +46,9 @@ class Match:
                 "reasons": list(self.reasons)}
 
 
-def leads_this_week(session: Session, now: datetime, excluding_lead: str | None = None) -> dict[int, int]:
+def lead_counts_this_week(
+    session: Session, now: datetime, excluding_lead: str | None = None
+) -> dict[int, int]:
     """Leads shared with each firm in the past 7 days (failed deliveries do not count: the firm
     never got them), by firm id. The lead being matched again is left out."""
     query = (
@@ -103,7 +105,7 @@ def rank(session: Session, lead: Lead, now: datetime | None = None) -> list[Matc
     ranking (and the user sees the same firms whenever the lead is matched again).
     """
     now = now or datetime.now(timezone.utc)
-    used = leads_this_week(session, now, excluding_lead=lead.id)
+    used = lead_counts_this_week(session, now, excluding_lead=lead.id)
     firms = session.execute(select(Firm).where(Firm.active.is_(True))).scalars()
     matches = [m for firm in firms if (m := score(firm, lead, used.get(firm.id, 0))) is not None]
     return sorted(matches, key=lambda m: (-m.score, m.name.casefold(), m.firm_id))

@@ -1,9 +1,15 @@
-"""Configuration from environment variables, with working local defaults."""
+"""Configuration from environment variables, with working local defaults.
+
+Every setting the assistant reads is read here, once, by `load()`; the rest of the code asks
+`Settings` (Rasa's channel credentials excepted: bot/rasa/channels/ reads those as Rasa hands
+them over). A bad value (a port that is not a number) fails at start, not in the middle of a
+conversation.
+"""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -14,9 +20,38 @@ def _path(name: str, default: Path) -> Path:
     return Path(value).resolve() if value else default
 
 
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in ("1", "true", "yes")
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """How email deliveries reach the SMTP server (LAWBOT_SMTP_*); no host: email waits."""
+
+    host: str | None = None
+    port: int = 25
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+    sender: str = "lawbot@localhost"
+    starttls: bool = False
+
+
+@dataclass(frozen=True)
+class DeliverySettings:
+    """How hard the delivery worker tries (LAWBOT_DELIVERY_*)."""
+
+    backoff: float = 30.0  # seconds before the second try; doubles with each try
+    backoff_max: float = 3600.0
+    max_attempts: int = 8
+    poll: float = 2.0  # seconds between looks at the outbox
+
+
 @dataclass(frozen=True)
 class Settings:
-    """Every address and file location the assistant uses; each overridable by environment."""
+    """Every address, file location and period the assistant uses; each overridable by environment."""
 
     var_dir: Path
     model_path: Path
@@ -25,16 +60,59 @@ class Settings:
     action_port: int
     host: str
     web_port: int = 8000
+    # The leads database (any SQLAlchemy URL); empty: SQLite in var_dir.
+    database_url: str = ""
+    # The privacy notice's retention period: leads, conversations, spool and logs older are deleted.
+    retention_days: int = 180
+    # Seconds between tries to save the spooled leads while the leads database is unreachable.
+    spool_interval: float = 5.0
+    # The Rasa server as the visitor's browser reaches it; None: not set (each user picks a default).
+    rasa_public_url: str | None = None
+    rasa_api_token: str | None = field(default=None, repr=False)
+    # Where Rasa finds the actions; None: the action server on `host` and `action_port`.
+    action_endpoint_url: str | None = None
+    smtp: SmtpSettings = field(default_factory=SmtpSettings)
+    delivery: DeliverySettings = field(default_factory=DeliverySettings)
+
+    def __post_init__(self) -> None:
+        if not self.database_url:
+            object.__setattr__(self, "database_url", f"sqlite:///{self.var_dir / 'leads.db'}")
 
     @property
     def action_endpoint(self) -> str:
-        return os.environ.get(
-            "ACTION_ENDPOINT_URL", f"http://{self.host}:{self.action_port}/webhook"
-        )
+        return self.action_endpoint_url or f"http://{self.host}:{self.action_port}/webhook"
 
     @property
     def tracker_db(self) -> Path:
         return self.var_dir / "tracker.db"
+
+    @property
+    def tracker_store_url(self) -> str:
+        """The tracker store as SQLAlchemy reaches it (the supervisor configures Rasa's SQL
+        tracker store on this SQLite file)."""
+        return f"sqlite:///{self.tracker_db}"
+
+
+def _smtp() -> SmtpSettings:
+    starttls = _flag("LAWBOT_SMTP_STARTTLS")
+    return SmtpSettings(
+        host=os.environ.get("LAWBOT_SMTP_HOST") or None,
+        port=int(os.environ.get("LAWBOT_SMTP_PORT") or (587 if starttls else 25)),
+        user=os.environ.get("LAWBOT_SMTP_USER") or None,
+        password=os.environ.get("LAWBOT_SMTP_PASSWORD") or None,
+        sender=os.environ.get("LAWBOT_SMTP_FROM") or "lawbot@localhost",
+        starttls=starttls,
+    )
+
+
+def _delivery() -> DeliverySettings:
+    defaults = DeliverySettings()
+    return DeliverySettings(
+        backoff=float(os.environ.get("LAWBOT_DELIVERY_BACKOFF", defaults.backoff)),
+        backoff_max=float(os.environ.get("LAWBOT_DELIVERY_BACKOFF_MAX", defaults.backoff_max)),
+        max_attempts=max(1, int(os.environ.get("LAWBOT_DELIVERY_MAX_ATTEMPTS", defaults.max_attempts))),
+        poll=float(os.environ.get("LAWBOT_DELIVERY_POLL", defaults.poll)),
+    )
 
 
 def load() -> Settings:
@@ -47,4 +125,12 @@ def load() -> Settings:
         action_port=int(os.environ.get("ACTION_PORT", "5055")),
         host=os.environ.get("LAWBOT_HOST", "127.0.0.1"),
         web_port=int(os.environ.get("WEB_PORT", "8000")),
+        database_url=os.environ.get("LAWBOT_DATABASE_URL", ""),
+        retention_days=int(os.environ.get("LAWBOT_RETENTION_DAYS", "180")),
+        spool_interval=float(os.environ.get("LAWBOT_SPOOL_INTERVAL", "5")),
+        rasa_public_url=(os.environ.get("RASA_PUBLIC_URL") or "").rstrip("/") or None,
+        rasa_api_token=os.environ.get("RASA_API_TOKEN") or None,
+        action_endpoint_url=os.environ.get("ACTION_ENDPOINT_URL"),
+        smtp=_smtp(),
+        delivery=_delivery(),
     )

@@ -1,17 +1,25 @@
 """The IT-law topics: codes, names, follow-up questions, general information and documents
 to prepare, in English and Chinese. Each topic's knowledge has one home,
-`bot/knowledge/topics/<code>.yml`; this module loads and renders it."""
+`bot/knowledge/topics/<code>.yml`; this module loads and renders it.
+
+Every statement of law carries its sources (ids of `bot/knowledge/sources.yml`, with the
+article) and the date it was checked ("as of"); the information shows each fact with its short
+citation in the user's language. `sources_markdown` renders the catalogue as
+docs/legal-sources.md."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Iterable, Mapping, cast
 
 import yaml
 
 from bot.language import LANGUAGES, Language
+from bot.replies import Choice
+from bot.sources import Fact, Ref, as_of_line, cite
+from bot.sources import bilingual as _text
 
 TOPICS_DIR = Path(__file__).resolve().parent / "knowledge" / "topics"
 OUT_OF_SCOPE = "out_of_scope"
@@ -37,6 +45,9 @@ TOPIC_CODES: tuple[str, ...] = (
 Text = Mapping[str, str]  # {"en": ..., "zh": ...}
 
 
+# ---------------------------------------------------------------- topics
+
+
 @dataclass(frozen=True)
 class Option:
     value: str
@@ -57,6 +68,12 @@ class Note:
 
     when: Mapping[str, str]
     text: Text
+    sources: tuple[Ref, ...] = ()
+    as_of: str = ""
+    practice: bool = False
+
+    def citation(self, language: Language) -> str:
+        return cite(self.sources, language) if self.sources else ""
 
     def applies(self, answers: Mapping[str, object]) -> bool:
         return all(str(answers.get(key)) == str(value) for key, value in self.when.items())
@@ -71,31 +88,35 @@ class Topic:
     documents: Mapping[str, tuple[str, ...]]
     questions: tuple[Question, ...] = ()
     notes: tuple[Note, ...] = field(default=())
+    facts: tuple[Fact, ...] = field(default=())  # `info` with its sources; info holds the texts
 
     @property
     def intent(self) -> str:
         return INTENT_PREFIX + self.code
 
     def information(self, language: Language, answers: Mapping[str, object] | None = None) -> str:
-        """The general information as a bulleted text, notes matching the answers first."""
+        """The general information as a bulleted text, notes matching the answers first; each
+        statement of law followed by its short citation in the user's language, and a closing
+        line saying it is general information and when the law was checked."""
         answers = answers or {}
-        specific = [note.text[language] for note in self.notes if note.applies(answers)]
-        return "\n".join(f"• {line}" for line in [*specific, *self.info[language]])
+        facts = self.facts or tuple(Fact({"en": en, "zh": zh}) for en, zh in zip(self.info["en"], self.info["zh"]))
+        shown: list[Note | Fact] = [*(note for note in self.notes if note.applies(answers)), *facts]
+        lines: list[str] = []
+        for item in shown:
+            lines.append(f"• {item.text[language]}")
+            citation = item.citation(language)
+            if citation:
+                lines.append(f"  {citation}")
+        lines.append(as_of_line(shown, language))
+        return "\n".join(lines)
 
     def documents_text(self, language: Language) -> str:
         heading = "Documents to prepare for a consultation:" if language == "en" else "咨询前建议准备："
         return "\n".join([heading, *(f"• {item}" for item in self.documents[language])])
 
 
-def _text(raw: Mapping, where: str) -> dict[str, str]:
-    missing = [lang for lang in LANGUAGES if not str(raw.get(lang, "")).strip()]
-    if missing:
-        raise ValueError(f"{where}: missing {', '.join(missing)} text")
-    return {lang: str(raw[lang]).strip() for lang in LANGUAGES}
-
-
-def _lines(raw: Mapping, where: str) -> dict[str, tuple[str, ...]]:
-    result = {}
+def _lines(raw: Mapping[str, Any], where: str) -> dict[str, tuple[str, ...]]:
+    result: dict[str, tuple[str, ...]] = {}
     for lang in LANGUAGES:
         items = tuple(str(item).strip() for item in (raw.get(lang) or []))
         if not items:
@@ -104,7 +125,40 @@ def _lines(raw: Mapping, where: str) -> dict[str, tuple[str, ...]]:
     return result
 
 
-def parse_topic(raw: Mapping, where: str) -> Topic:
+def parse_fact(raw: Mapping[str, Any], where: str) -> Fact:
+    """A fact of the knowledge files: {text: {en, zh}, sources: [...], as_of: ..., practice: ...}
+    (or {en, zh, ...}); the sources are kept as written, the tests check them."""
+    text = _text(raw["text"] if "text" in raw else raw, where)
+    return Fact(
+        text=text,
+        sources=tuple(Ref.parse(ref) for ref in raw.get("sources") or ()),
+        as_of=str(raw.get("as_of") or ""),
+        practice=bool(raw.get("practice", False)),
+    )
+
+
+def _facts(raw: object, where: str) -> tuple[Fact, ...]:
+    """The information of a topic: a list of facts, or the older {en: [...], zh: [...]}."""
+    if isinstance(raw, Mapping):
+        lines = _lines(raw, where)
+        return tuple(Fact({"en": en, "zh": zh}) for en, zh in zip(lines["en"], lines["zh"]))
+    items = cast("Iterable[Mapping[str, Any]]", raw or ())
+    facts = tuple(parse_fact(item, f"{where} {number}") for number, item in enumerate(items, 1))
+    if not facts:
+        raise ValueError(f"{where}: no items")
+    return facts
+
+
+def _acknowledge(raw: Mapping[str, Any], where: str) -> dict[str, str]:
+    """The acknowledgement; one that states law ({text, sources, as_of}) ends with its citation."""
+    fact = parse_fact(raw, where)
+    return {
+        lang: ("" if lang == "zh" else " ").join(filter(None, (fact.text[lang], fact.citation(lang))))
+        for lang in LANGUAGES
+    }
+
+
+def parse_topic(raw: Mapping[str, Any], where: str) -> Topic:
     """Builds a Topic from one knowledge file's content, insisting on both languages."""
     questions = tuple(
         Question(
@@ -118,18 +172,28 @@ def parse_topic(raw: Mapping, where: str) -> Topic:
         )
         for q in raw.get("questions") or []
     )
-    notes = tuple(
-        Note(when={k: str(v) for k, v in n["when"].items()}, text=_text(n["text"], f"{where} note"))
-        for n in raw.get("notes") or []
-    )
+    notes = []
+    for n in raw.get("notes") or []:
+        fact = parse_fact(n, f"{where} note")
+        notes.append(
+            Note(
+                when={k: str(v) for k, v in n["when"].items()},
+                text=fact.text,
+                sources=fact.sources,
+                as_of=fact.as_of,
+                practice=fact.practice,
+            )
+        )
+    facts = _facts(raw["info"], f"{where} info")
     return Topic(
         code=raw["code"],
         name=_text(raw["name"], f"{where} name"),
-        acknowledge=_text(raw["acknowledge"], f"{where} acknowledge"),
-        info=_lines(raw["info"], f"{where} info"),
+        acknowledge=_acknowledge(raw["acknowledge"], f"{where} acknowledge"),
+        info={lang: tuple(fact.text[lang] for fact in facts) for lang in LANGUAGES},
         documents=_lines(raw["documents"], f"{where} documents"),
         questions=questions,
-        notes=notes,
+        notes=tuple(notes),
+        facts=facts,
     )
 
 
@@ -161,14 +225,13 @@ def topic_of_intent(intent: str | None) -> str | None:
     return None
 
 
-_SOMETHING_ELSE = {"en": "Something else", "zh": "其他问题"}
+def topic_choices(language: Language) -> tuple[Choice, ...]:
+    """Every topic as a choice (its value is the topic's code), plus "something else"."""
+    from bot.intake import text
+
+    return (
+        *(Choice(topic.name[language], topic.code) for topic in all_topics().values()),
+        Choice(text("something_else", language), OUT_OF_SCOPE),
+    )
 
 
-def topic_buttons(language: Language) -> list[dict[str, str]]:
-    """Every topic as a button whose payload selects its intent, plus "something else"."""
-    buttons = [
-        {"title": topic.name[language], "payload": f"/{topic.intent}"}
-        for topic in all_topics().values()
-    ]
-    buttons.append({"title": _SOMETHING_ELSE[language], "payload": f"/{OUT_OF_SCOPE}"})
-    return buttons

@@ -13,9 +13,9 @@ from pathlib import Path
 import requests
 
 from bot.ops.evaluation import load_examples
+from bot.ops.supervisor import Stack
 from bot.settings import PROJECT_ROOT, Settings
 from bot.settings import load as load_settings
-from bot.ops.supervisor import Stack
 
 
 def main(count: int = 200) -> int:
@@ -45,8 +45,10 @@ def main(count: int = 200) -> int:
             stack.stop()
     timings.sort()
     p95 = timings[int(0.95 * len(timings)) - 1]
-    print(f"REST webhook latency over {count} messages: median {statistics.median(timings):.0f} ms, "
-          f"p95 {p95:.0f} ms, max {timings[-1]:.0f} ms")
+    print(
+        f"REST webhook latency over {count} messages: median {statistics.median(timings):.0f} ms, "
+        f"p95 {p95:.0f} ms, max {timings[-1]:.0f} ms"
+    )
     return 0
 
 

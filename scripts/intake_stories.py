@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from bot import intake, topics
+from bot.lead_draft import DISPUTE_TOPICS
 
 
 def form_turns(form: str, intents: list[str]) -> list[dict]:
@@ -69,8 +70,8 @@ def contact_steps(code: str) -> list[dict]:
     intents = ["affirm"]  # the privacy notice
     if intake.is_sensitive(code, {}):
         intents.append("affirm")
-    intents += ["nlu_fallback", "nlu_fallback", "nlu_fallback"]  # name, company, phone
-    if code in intake.DISPUTE_TOPICS and code != "contract":
+    intents += ["inform", "inform"]  # name (and company), phone
+    if code in DISPUTE_TOPICS and code != "contract":
         intents.append("nlu_fallback")  # the other party
     intents.append("affirm")  # the summary
     return form_turns("contact_form", intents)
@@ -137,6 +138,18 @@ def digressions() -> list[dict]:
             ],
         },
         {
+            "story": "the urgency disputed and a language asked for, in the middle of the questions",
+            "steps": [
+                *start("criminal"),
+                {"intent": "contest_urgency"},
+                *resume_intake,
+                {"intent": "switch_language"},
+                *resume_intake,
+                {"intent": "inform"},
+                {"action": "intake_form"},
+            ],
+        },
+        {
             "story": "consent refused: information, no lead",
             "steps": [
                 *start("icp"),
@@ -151,7 +164,7 @@ def digressions() -> list[dict]:
             "steps": [
                 *start("data_breach"),
                 *handoff(),
-                *form_turns("contact_form", ["affirm", "nlu_fallback", "nlu_fallback", "affirm"]),
+                *form_turns("contact_form", ["affirm", "inform", "inform", "affirm"]),
                 *form_done(["action_complete_intake"]),
             ],
         },
@@ -189,8 +202,27 @@ def digressions() -> list[dict]:
                 *through_questions("localization"),
                 *contact_steps("localization"),
                 *form_done(["action_complete_intake"]),
+                {"slot_was_set": [{"share_pending": True}]},
+                {"action": "share_form"},
+                {"active_loop": "share_form"},
                 {"intent": "affirm"},
-                {"action": "action_share_lead"},
+                {"action": "share_form"},
+                *form_done(["action_share_lead"]),
+            ],
+        },
+        {
+            "story": "the firms are named and the user types the answer in words",
+            "steps": [
+                *start("icp"),
+                *through_questions("icp"),
+                *contact_steps("icp"),
+                *form_done(["action_complete_intake"]),
+                {"slot_was_set": [{"share_pending": True}]},
+                {"action": "share_form"},
+                {"active_loop": "share_form"},
+                {"intent": "nlu_fallback"},
+                {"action": "share_form"},
+                *form_done(["action_share_lead"]),
             ],
         },
         {
@@ -200,8 +232,11 @@ def digressions() -> list[dict]:
                 {"intent": "delete_my_data"},
                 {"action": "action_ask_erasure"},
                 {"active_loop": None},
+                {"action": "erasure_form"},
+                {"active_loop": "erasure_form"},
                 {"intent": "affirm"},
-                {"action": "action_erase_my_data"},
+                {"action": "erasure_form"},
+                *form_done(["action_finish_erasure"]),
             ],
         },
         {
@@ -214,8 +249,11 @@ def digressions() -> list[dict]:
                 {"intent": "delete_my_data"},
                 {"action": "action_ask_erasure"},
                 {"active_loop": None},
-                {"intent": "deny"},
-                {"action": "action_cancel_erasure"},
+                {"action": "erasure_form"},
+                {"active_loop": "erasure_form"},
+                {"intent": "inform"},
+                {"action": "erasure_form"},
+                *form_done(["action_finish_erasure"]),
             ],
         },
     ]

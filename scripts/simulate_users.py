@@ -17,9 +17,9 @@ from pathlib import Path
 
 from bot import topics
 from bot.db import upgrade
+from bot.ops.supervisor import Stack
 from bot.settings import PROJECT_ROOT
 from bot.settings import load as load_settings
-from bot.ops.supervisor import Stack
 from scripts.simulated_user import RestChat, SimulatedUser
 
 MAX_TURNS = 12

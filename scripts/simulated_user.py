@@ -15,6 +15,8 @@ import requests
 import yaml
 
 from bot import topics
+from bot.language import detect_language, sentence_language
+from scripts import reply_audit
 
 # One realistic first message per topic and language, written apart from the training data.
 PROBLEMS: dict[str, dict[str, str]] = yaml.safe_load(
@@ -49,14 +51,25 @@ class Reply:
 
 @dataclass
 class RestChat:
-    """One conversation over Rasa's REST channel."""
+    """One conversation over Rasa's REST channel. Every bot reply is audited (`reply_audit`):
+    in the conversation's language, no internals shown; with `audit` a bad reply fails at once,
+    otherwise it is collected in `problems`."""
 
     rasa_url: str
     sender: str = field(default_factory=lambda: f"user-{uuid.uuid4().hex[:12]}")
     timings_ms: list[float] = field(default_factory=list)
     transcript: list[tuple[str, str]] = field(default_factory=list)
+    audit: bool = True
+    language: str | None = None
+    problems: list[str] = field(default_factory=list)
+
+    def _follow_language(self, message: str) -> None:
+        if message.startswith("/"):
+            return
+        self.language = sentence_language(message) or self.language or detect_language(message)
 
     def say(self, message: str) -> list[Reply]:
+        self._follow_language(message)
         started = time.perf_counter()
         response = requests.post(
             f"{self.rasa_url}/webhooks/rest/webhook",
@@ -68,6 +81,13 @@ class RestChat:
         replies = [Reply(r.get("text", ""), r.get("buttons") or []) for r in response.json()]
         self.transcript.append(("user", message))
         self.transcript.extend(("bot", r.text) for r in replies)
+        typed = [text for who, text in self.transcript if who == "user" and not text.startswith("/")]
+        for reply in replies:
+            texts = [reply.text, *(b.get("title", "") for b in reply.buttons)]
+            found = [p for text in texts for p in reply_audit.problems(text, self.language, typed)]
+            self.problems.extend(found)
+            if self.audit and found:
+                raise AssertionError(f"{self.sender}: {found}")
         return replies
 
     def tap(self, replies: list[Reply], title: str) -> list[Reply]:
@@ -120,10 +140,12 @@ class SimulatedUser:
         if real:
             return Move(tap=real[0])  # agree, confirm, or the first option
         question = (texts[-1] if texts else "").lower()
+        if re.search(r"your name|怎么称呼", question):  # name, and company if any, in one answer
+            separator = "，" if self.language == "zh" else ", "
+            return Move(type=self.person["name"] + separator + self.person["company"])
         for pattern, key in (
             (r"other party|对方当事人", "other_party"),
             (r"company or organisation|公司或单位", "company"),
-            (r"your name|怎么称呼", "name"),
             (r"reach you|联系您", "phone"),
         ):
             if re.search(pattern, question):

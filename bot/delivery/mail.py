@@ -5,23 +5,23 @@ The two languages are two inline text/plain parts of a multipart/mixed message, 
 multipart/alternative: mail clients show only one part of an "alternative", and a firm's
 English-speaking partner and Chinese-speaking associate should both be able to read it.
 
-SMTP settings come from the environment (LAWBOT_SMTP_*); the Message-ID is derived from the
+SMTP settings come from `Settings.smtp` (LAWBOT_SMTP_*); the Message-ID is derived from the
 idempotency key, so a retried email is recognisably the same message.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import smtplib
 import ssl
-from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate
 from typing import Any, Mapping
 
 from bot import topics
 from bot.delivery.errors import DeliveryError
+from bot.settings import SmtpSettings
+from bot.settings import load as load_settings
 
 SMTP_TIMEOUT = 30
 
@@ -60,45 +60,23 @@ LANGUAGE_NAMES = {
 }
 
 
-@dataclass(frozen=True)
-class SmtpSettings:
-    host: str | None
-    port: int
-    user: str | None
-    password: str | None
-    sender: str
-    starttls: bool
-
-    @classmethod
-    def from_env(cls) -> SmtpSettings:
-        starttls = os.environ.get("LAWBOT_SMTP_STARTTLS", "false").strip().lower() in ("1", "true", "yes")
-        return cls(
-            host=os.environ.get("LAWBOT_SMTP_HOST") or None,
-            port=int(os.environ.get("LAWBOT_SMTP_PORT") or (587 if starttls else 25)),
-            user=os.environ.get("LAWBOT_SMTP_USER") or None,
-            password=os.environ.get("LAWBOT_SMTP_PASSWORD") or None,
-            sender=os.environ.get("LAWBOT_SMTP_FROM") or "lawbot@localhost",
-            starttls=starttls,
-        )
-
-
 def languages_for(firm_languages: list[str] | None) -> tuple[str, str]:
     """Chinese and English, the firm's first listed one of them first (Chinese when it lists neither)."""
     first = next((code for code in firm_languages or [] if code in ("zh", "en")), "zh")
     return (first, "en" if first == "zh" else "zh")
 
 
-def _topic_name(code: str, language: str) -> str:
+def _topic_name(code: object, language: str) -> str:
     try:
-        return topics.get(code).name[language]
+        return topics.get(str(code)).name[language]
     except KeyError:
-        return code
+        return str(code)
 
 
 def _answers(lead: Mapping[str, Any], language: str) -> list[str]:
     """Each answer with its question's wording and the option's label, when the topic knows them."""
     try:
-        questions = {q.key: q for q in topics.get(lead.get("topic")).questions}
+        questions = {q.key: q for q in topics.get(str(lead.get("topic"))).questions}
     except KeyError:
         questions = {}
     lines = []
@@ -118,7 +96,7 @@ def render_text(lead: Mapping[str, Any], language: str, idempotency_key: str) ->
         label["title"], "",
         f"{label['topic']}: {_topic_name(lead.get('topic'), language)} ({lead.get('topic')})",
         f"{label['urgency']}: {label['high'] if lead.get('urgency') == 'high' else label['normal']}",
-        f"{label['language']}: {LANGUAGE_NAMES[language].get(lead.get('language'), lead.get('language'))}",
+        f"{label['language']}: {LANGUAGE_NAMES[language].get(str(lead.get('language')), lead.get('language'))}",
         f"{label['received']}: {lead.get('created_at')}",
         f"{label['lead_id']}: {lead.get('id')}", "",
         f"{label['summary']}:", f"  {lead.get('summary') or '-'}", "",
@@ -172,18 +150,19 @@ def build_message(
     return message
 
 
-def send(message: EmailMessage, settings: SmtpSettings | None = None) -> None:
-    """Hands the message to the SMTP server; raises DeliveryError, permanent for 5xx refusals."""
-    settings = settings or SmtpSettings.from_env()
-    if not settings.host:
+def send(message: EmailMessage, smtp: SmtpSettings | None = None) -> None:
+    """Hands the message to the SMTP server (Settings.smtp by default); raises DeliveryError,
+    permanent for 5xx refusals."""
+    smtp = smtp or load_settings().smtp
+    if not smtp.host:
         raise DeliveryError("LAWBOT_SMTP_HOST is not set: email deliveries wait until it is", permanent=False)
     try:
-        with smtplib.SMTP(settings.host, settings.port, timeout=SMTP_TIMEOUT) as smtp:
-            if settings.starttls:
-                smtp.starttls(context=ssl.create_default_context())
-            if settings.user:
-                smtp.login(settings.user, settings.password or "")
-            smtp.send_message(message)
+        with smtplib.SMTP(smtp.host, smtp.port, timeout=SMTP_TIMEOUT) as server:
+            if smtp.starttls:
+                server.starttls(context=ssl.create_default_context())
+            if smtp.user:
+                server.login(smtp.user, smtp.password or "")
+            server.send_message(message)
     except smtplib.SMTPRecipientsRefused as error:
         raise DeliveryError(f"SMTP refused the recipient(s): {error.recipients}", permanent=True) from error
     except smtplib.SMTPResponseException as error:
@@ -191,5 +170,5 @@ def send(message: EmailMessage, settings: SmtpSettings | None = None) -> None:
         text = text.decode(errors="replace") if isinstance(text, bytes) else text
         raise DeliveryError(f"SMTP {error.smtp_code}: {text}", permanent=error.smtp_code >= 500) from error
     except (smtplib.SMTPException, OSError) as error:
-        where = f"{settings.host}:{settings.port}"
+        where = f"{smtp.host}:{smtp.port}"
         raise DeliveryError(f"SMTP {where}: {type(error).__name__}: {error}") from error

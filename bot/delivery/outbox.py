@@ -14,19 +14,21 @@ duplicate).
 
 from __future__ import annotations
 
-import os
 import random
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, String, Text, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, String, Text, select, update
+from sqlalchemy.orm import Session, backref, relationship
 
 from bot import leads
+from bot.db import Base, iso
 from bot.firms import Firm
-from bot.leads import Base, Lead
+from bot.leads import Lead
+from bot.settings import DeliverySettings
+from bot.settings import load as load_settings
 
 METHODS = ("webhook", "email")
 DELIVERY_STATUSES = ("pending", "sending", "delivered", "failed")
@@ -36,19 +38,14 @@ _KEY_NAMESPACE = uuid.UUID("6f1c1a52-43a4-4a8e-9a51-3a1f3b0d7e21")
 
 
 def now() -> datetime:
-    """Microseconds kept: backoff in tests is a fraction of a second."""
+    """Now in UTC, microseconds kept (unlike db.utcnow): backoff in tests is a fraction of a second."""
     return datetime.now(timezone.utc)
 
 
-def as_utc(moment: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes; everything stored here is UTC."""
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
-    return moment
-
-
-class Delivery(Base):
+class Delivery(Base):  # type: ignore[misc]  # SQLAlchemy 1.4 declarative base is untyped
     __tablename__ = "deliveries"
+    # What the worker looks for (migration 0003): due rows by status and time.
+    __table_args__ = (Index("ix_deliveries_due", "status", "next_attempt_at"),)
 
     id = Column(Integer, primary_key=True, autoincrement=True)
     lead_id = Column(String(36), ForeignKey("leads.id", ondelete="CASCADE"), nullable=False, index=True)
@@ -57,17 +54,17 @@ class Delivery(Base):
     idempotency_key = Column(String(100), nullable=False, unique=True)
     payload = Column(JSON, nullable=False)  # the lead as the firm receives it, fixed at consent
     status = Column(String(10), nullable=False, default="pending")
-    attempts = Column(Integer, nullable=False, default=0)
+    attempts = Column(Integer, nullable=False, default=0, server_default="0")
     next_attempt_at = Column(DateTime(timezone=True), nullable=False, default=now)
     last_error = Column(Text)
     created_at = Column(DateTime(timezone=True), nullable=False, default=now)
     updated_at = Column(DateTime(timezone=True), nullable=False, default=now, onupdate=now)
     delivered_at = Column(DateTime(timezone=True))
 
-    def to_dict(self) -> dict[str, Any]:
-        def iso(moment: datetime | None) -> str | None:
-            return as_utc(moment).isoformat().replace("+00:00", "Z") if moment else None
+    # The payload is a copy of the lead: deleting the lead (erasure, retention) deletes its rows.
+    lead = relationship(Lead, backref=backref("deliveries", cascade="all, delete-orphan"))
 
+    def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id, "lead_id": self.lead_id, "firm_id": self.firm_id, "method": self.method,
             "idempotency_key": self.idempotency_key, "status": self.status, "attempts": self.attempts,
@@ -78,24 +75,23 @@ class Delivery(Base):
 
 @dataclass(frozen=True)
 class Policy:
-    """How hard the worker tries. From the environment, so tests and production differ only there."""
+    """How hard the worker tries. From the settings, so tests and production differ only there."""
 
     backoff: float = 30.0  # seconds before the second try; doubles with each try
     backoff_max: float = 3600.0
     max_attempts: int = 8
 
     @classmethod
-    def from_env(cls) -> Policy:
-        return cls(
-            backoff=float(os.environ.get("LAWBOT_DELIVERY_BACKOFF", cls.backoff)),
-            backoff_max=float(os.environ.get("LAWBOT_DELIVERY_BACKOFF_MAX", cls.backoff_max)),
-            max_attempts=max(1, int(os.environ.get("LAWBOT_DELIVERY_MAX_ATTEMPTS", cls.max_attempts))),
-        )
+    def from_settings(cls, delivery: DeliverySettings | None = None) -> Policy:
+        """The policy configured in Settings.delivery (LAWBOT_DELIVERY_*)."""
+        delivery = delivery or load_settings().delivery
+        return cls(backoff=delivery.backoff, backoff_max=delivery.backoff_max,
+                   max_attempts=delivery.max_attempts)
 
     def delay(self, attempts: int) -> float:
         """Seconds to wait after `attempts` failed tries: exponential, with "equal jitter" (half
         fixed, half random), so firms recovering from an outage are not hit by every retry at once."""
-        ceiling = min(self.backoff_max, self.backoff * 2 ** max(0, attempts - 1))
+        ceiling: float = min(self.backoff_max, self.backoff * 2 ** max(0, attempts - 1))
         return ceiling / 2 + random.uniform(0, ceiling / 2)
 
 
@@ -114,7 +110,7 @@ def enqueue(
     key = idempotency_key(lead.id, firm.id, method)
     if session.execute(select(Delivery.id).where(Delivery.idempotency_key == key)).first():
         return None
-    delivery = Delivery(lead_id=lead.id, firm_id=firm.id, method=method, idempotency_key=key,
+    delivery = Delivery(lead=lead, firm_id=firm.id, method=method, idempotency_key=key,
                         payload=payload, status="pending", attempts=0, next_attempt_at=now())
     session.add(delivery)
     return delivery
@@ -173,7 +169,7 @@ def claim_next(session: Session, due_by: datetime, policy: Policy, skip: set[int
 
 def _mine(session: Session, claim: Claim) -> Delivery | None:
     """The claimed row, locked, if it is still ours (not erased, not retaken after the lease)."""
-    row = session.execute(
+    row: Delivery | None = session.execute(
         select(Delivery).where(Delivery.id == claim.id).with_for_update()
     ).scalar_one_or_none()
     if row is None or row.status != "sending" or row.attempts != claim.attempts:
@@ -213,19 +209,22 @@ def record_success(session: Session, claim: Claim) -> None:
     session.commit()
 
 
-def record_failure(session: Session, claim: Claim, error: str, permanent: bool, policy: Policy) -> str:
+def record_failure(
+    session: Session, claim: Claim, error: str, permanent: bool, policy: Policy
+) -> str | None:
     """Schedules the next try, or marks the delivery failed (permanent error, or tries used up).
-    Returns the row's new status."""
+    Returns the row's new status, or None when the row is no longer this claim's (erased, or
+    retaken after the lease ran out): nothing is recorded then."""
     row = _mine(session, claim)
     if row is None:
         session.rollback()
-        return "gone"
+        return None
     if permanent or claim.attempts >= policy.max_attempts:
         _finish_failed(session, row, error)
     else:
         row.status, row.last_error, row.updated_at = "pending", error[:2000], now()
         row.next_attempt_at = now() + timedelta(seconds=policy.delay(claim.attempts))
-    status = row.status
+    status: str = row.status
     session.commit()
     return status
 
@@ -233,7 +232,7 @@ def record_failure(session: Session, claim: Claim, error: str, permanent: bool, 
 def requeue(session: Session, delivery_id: int) -> Delivery:
     """Staff's "try again" for a failed delivery (say, after the firm fixed its server): a fresh
     set of tries, due now, same idempotency key."""
-    row = session.get(Delivery, delivery_id)
+    row: Delivery | None = session.get(Delivery, delivery_id)
     if row is None:
         raise ValueError(f"no delivery {delivery_id}")
     if row.status != "failed":

@@ -14,10 +14,12 @@ from typing import Any, Iterable, Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import leads
+from bot import leads, triage
+from bot.db import iso, utcnow
 from bot.delivery import outbox
 from bot.firms import Firm
 from bot.leads import Lead
+from bot.readback import TRIAGE_KEY
 
 # What a firm receives: what it needs to contact the client and run a conflict check. The
 # platform's own bookkeeping (conversation id, channel, status, other firms) stays home.
@@ -36,6 +38,10 @@ def firm_payload(lead: Lead) -> dict[str, Any]:
         "given_at": consent.get("given_at"),
         "shared_at": consent.get("share_with_firms_at"),
     }
+    # Why the matter is urgent, in plain words of the lead's language (the codes stay in answers).
+    reasons = (row["answers"] or {}).get(TRIAGE_KEY) or []
+    language = row["language"] if row["language"] in ("en", "zh") else "en"
+    payload["urgency_reasons"] = [triage.reason_label(reason, language) for reason in reasons]
     return payload
 
 
@@ -66,7 +72,7 @@ def share(session: Session, lead: Lead, firm_ids: Iterable[int], language: str) 
     try:
         # A new dict, not an in-place change: the JSON column only notices assignment.
         lead.consent = {**(lead.consent or {}), "share_with_firms": names,
-                        "share_with_firms_at": leads.utcnow().isoformat().replace("+00:00", "Z"),
+                        "share_with_firms_at": iso(utcnow()),
                         "share_language": language}
         leads.record_event(session, lead, "share_consented",
                            detail={"firm_ids": firm_ids, "firms": names, "language": language})
@@ -87,7 +93,7 @@ def share(session: Session, lead: Lead, firm_ids: Iterable[int], language: str) 
 def decline_share(session: Session, lead: Lead) -> None:
     """The user said no: the lead stays with the platform only (staff can still call back). Commits."""
     lead.consent = {**(lead.consent or {}), "share_with_firms": [],
-                    "share_declined_at": leads.utcnow().isoformat().replace("+00:00", "Z")}
+                    "share_declined_at": iso(utcnow())}
     leads.record_event(session, lead, "share_declined")
     session.commit()
 

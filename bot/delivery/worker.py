@@ -9,21 +9,21 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import signal
 import sys
 import threading
 import time
 from typing import Callable
 
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
-from bot import leads
+from bot import db, privacy
 from bot.delivery import mail, outbox, webhook
 from bot.delivery.errors import DeliveryError
 from bot.firms import Firm
+from bot.settings import load as load_settings
 
-PURGE_EVERY = 3600  # seconds between deletions of leads past the retention period
+PURGE_EVERY = 3600  # seconds between deletions of what is past the retention period
 
 log = logging.getLogger("lawbot.delivery")
 
@@ -37,23 +37,26 @@ def _send_webhook(firm: Firm, claim: outbox.Claim) -> None:
 def _send_email(firm: Firm, claim: outbox.Claim) -> None:
     if not firm.contact_email:
         raise DeliveryError("the firm no longer has a contact email", permanent=True)
-    settings = mail.SmtpSettings.from_env()
+    smtp = load_settings().smtp
     message = mail.build_message(claim.payload, firm.contact_email, firm.languages, claim.idempotency_key,
-                                 settings.sender)
-    mail.send(message, settings)
+                                 smtp.sender)
+    mail.send(message, smtp)
 
 
 SENDERS: dict[str, Callable[[Firm, outbox.Claim], None]] = {"webhook": _send_webhook, "email": _send_email}
 
 
 class Worker:
-    def __init__(self, session_factory: sessionmaker, policy: outbox.Policy | None = None):
-        self.sessions = session_factory
-        self.policy = policy or outbox.Policy.from_env()
+    def __init__(self, url: str | None = None, policy: outbox.Policy | None = None):
+        """`url`: the leads database (the configured one by default)."""
+        self.url = url
+        self.session_factory = db.session_factory(url)
+        self.policy = policy or outbox.Policy.from_settings()
         self.stopping = threading.Event()
 
-    def attempt(self, session: Session, claim: outbox.Claim) -> str:
-        """Sends one claimed delivery and records the outcome; returns the row's new status.
+    def attempt(self, session: Session, claim: outbox.Claim) -> str | None:
+        """Sends one claimed delivery and records the outcome; returns the row's new status
+        (None: the row was erased or retaken meanwhile, so no outcome was recorded).
 
         The firm's address and secret are read now, not at consent time, so a corrected URL
         applies to the next retry.
@@ -86,7 +89,7 @@ class Worker:
         """
         due_by = outbox.now()
         tried: set[int] = set()
-        with self.sessions() as session:
+        with self.session_factory() as session:
             while not self.stopping.is_set():
                 claim = outbox.claim_next(session, due_by, self.policy, skip=set(tried))
                 if claim is None:
@@ -95,16 +98,9 @@ class Worker:
                 self.attempt(session, claim)
         return len(tried)
 
-    def purge_expired(self) -> None:
-        """Deletes leads, and conversations, older than the retention period."""
-        from bot.retention import purge_conversations
-        from bot.settings import load as load_settings
-
-        with self.sessions() as session:
-            purged = leads.purge_expired(session)
-        conversations = purge_conversations(f"sqlite:///{load_settings().tracker_db}", leads.RETENTION_DAYS)
-        if purged or conversations:
-            log.info("retention: deleted %d lead(s) and %d conversation(s)", purged, conversations)
+    def purge_expired(self) -> privacy.Report:
+        """Deletes what is older than the retention period (leads, conversations, spool, logs)."""
+        return privacy.purge_expired(url=self.url)
 
     def run_forever(self, poll: float) -> None:
         log.info("delivery worker started (backoff %ss, at most %s tries)", self.policy.backoff,
@@ -126,14 +122,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.delivery", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--once", action="store_true", help="attempt what is due now, then exit")
-    parser.add_argument("--poll", type=float, default=float(os.environ.get("LAWBOT_DELIVERY_POLL", "2")),
+    parser.add_argument("--poll", type=float, default=load_settings().delivery.poll,
                         help="seconds between looks at the outbox (env LAWBOT_DELIVERY_POLL, default 2)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s",
                         stream=sys.stderr)
-    from bot.db import sessions
-
-    worker = Worker(sessions())
+    worker = Worker()
     if args.once:
         attempted = worker.run_once()
         log.info("attempted %s deliveries", attempted)

@@ -6,15 +6,27 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Callable
 
 
 def _classify(args: argparse.Namespace) -> int:
-    from bot.classifier import default_classifier, messages_from
+    from bot.rasa.classifier import default_classifier, messages_from
 
     classifier = default_classifier(args.model)
     texts = args.messages or messages_from(sys.stdin)
     for result in classifier.classify_all(texts):
         print(json.dumps(result, ensure_ascii=False), flush=True)
+    return 0
+
+
+def _triage(args: argparse.Namespace) -> int:
+    from bot.triage import assess  # rules only: no model, no Rasa
+
+    lines = (line.rstrip("\r\n") for line in sys.stdin)
+    for text in args.messages or (line for line in lines if line.strip()):
+        result = assess(text)
+        row = {"text": text, "urgency": result.urgency, "reasons": list(result.reasons)}
+        print(json.dumps(row, ensure_ascii=False), flush=True)
     return 0
 
 
@@ -34,12 +46,12 @@ def _db_upgrade(args: argparse.Namespace) -> int:
 
 def _leads(args: argparse.Namespace) -> int:
     from bot import leads
-    from bot.db import sessions
+    from bot.db import session_scope
 
-    with sessions()() as session:
+    with session_scope() as session:
         if args.leads_command == "list":
-            for lead in leads.newest_first(session):
-                row = lead.to_dict()
+            for listed in leads.newest_first(session):
+                row = listed.to_dict()
                 print(f"{row['id'][:8]}  {row['created_at']}  {row['language']}  {row['topic']:<18} "
                       f"{row['urgency']:<6} {row['status']:<14} {row['contact'].get('name') or '-'}")
         elif args.leads_command == "show":
@@ -57,9 +69,9 @@ def _leads(args: argparse.Namespace) -> int:
 
 def _firms(args: argparse.Namespace) -> int:
     from bot import firms
-    from bot.db import sessions
+    from bot.db import session_scope
 
-    with sessions()() as session:
+    with session_scope() as session:
         try:
             if args.firms_command == "add":
                 firm = firms.add(session, {
@@ -95,10 +107,10 @@ def _firms(args: argparse.Namespace) -> int:
 
 
 def _deliveries(args: argparse.Namespace) -> int:
-    from bot.db import sessions
+    from bot.db import session_scope
     from bot.delivery import outbox
 
-    with sessions()() as session:
+    with session_scope() as session:
         if args.deliveries_command == "list":
             for delivery in outbox.listing(session, status=args.status, lead_id=args.lead):
                 row = delivery.to_dict()
@@ -125,6 +137,12 @@ def build_parser() -> argparse.ArgumentParser:
     classify.add_argument("messages", nargs="*", help="messages; read from stdin when none")
     classify.add_argument("--model", type=Path, default=None, help="trained model (.tar.gz)")
     classify.set_defaults(handler=_classify)
+
+    triage = commands.add_parser(
+        "triage", help="urgency and reasons of messages (arguments, or one per line on stdin) as JSON lines"
+    )
+    triage.add_argument("messages", nargs="*", help="messages; read from stdin when none")
+    triage.set_defaults(handler=_triage)
 
     serve = commands.add_parser("serve", help="start the action server and the Rasa server")
     serve.set_defaults(handler=_serve)
@@ -179,7 +197,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.handler(args)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    return handler(args)
 
 
 if __name__ == "__main__":

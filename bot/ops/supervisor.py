@@ -12,6 +12,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import FrameType
 
 import requests
 import yaml
@@ -37,7 +38,7 @@ class Server:
     ready_url: str | None  # None: a worker without HTTP, ready once it is running
     log_path: Path
     extra_env: dict[str, str] = field(default_factory=dict)
-    process: subprocess.Popen | None = None
+    process: subprocess.Popen[bytes] | None = None
 
     def start(self, env: dict[str, str]) -> None:
         env = {**env, **self.extra_env}
@@ -88,10 +89,12 @@ class Server:
 @dataclass
 class Stack:
     settings: Settings
-    api_token: str = field(
-        default_factory=lambda: os.environ.get("RASA_API_TOKEN") or secrets.token_urlsafe(24)
-    )
+    api_token: str = ""  # empty: Settings.rasa_api_token (RASA_API_TOKEN), else a random one
     servers: list[Server] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.api_token:
+            self.api_token = self.settings.rasa_api_token or secrets.token_urlsafe(24)
 
     @property
     def rasa_url(self) -> str:
@@ -160,7 +163,7 @@ class Stack:
                 [python, "-m", "bot.ops.web", "--port", str(s.web_port)],
                 f"{self.web_url}/health",
                 logs / "web.log",
-                extra_env={"RASA_PUBLIC_URL": os.environ.get("RASA_PUBLIC_URL", self.rasa_url)},
+                extra_env={"RASA_PUBLIC_URL": s.rasa_public_url or self.rasa_url},
             ),
         ]
 
@@ -208,7 +211,7 @@ def run_forever() -> int:
     stack = Stack(load_settings())
     started = stopping = False
 
-    def request_stop(signum, frame):  # noqa: ARG001
+    def request_stop(signum: int, frame: FrameType | None) -> None:  # noqa: ARG001
         nonlocal stopping
         if not started:  # still starting: abandon the start (Stack.start stops what it began)
             raise KeyboardInterrupt

@@ -1,4 +1,6 @@
-"""Rasa NLU components of this project (the one place in `bot/nlu` that imports Rasa)."""
+"""The Rasa NLU component of this project: the gate that keeps answers from being taken for
+commands. The decisions are the domain's (`bot.language`,
+`bot.commands`); these classes only carry them into Rasa's message."""
 
 from __future__ import annotations
 
@@ -8,21 +10,21 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.language import detect_language
+from bot import commands, triage
+from bot.language import is_foreign, requested_language
 
-LANGUAGE_ENTITY = "language"
+FOREIGN_INTENT = "other_language"  # Russian, Japanese...: the bot says which languages it speaks
+EMPTY_INTENT = "no_words"  # emoji, symbols: "please describe your problem"
+SWITCH_INTENT = "switch_language"  # "please speak English", "说中文"
+CONTEST_INTENT = "contest_urgency"  # "为什么写紧急？没人被抓"
+MAX_REQUEST = 40  # longer messages asking for a language also say something else
+INTENT_RANKING = "intent_ranking"
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False
-)
-class LanguageDetector(GraphComponent):
-    """Adds a `language` entity ("en" or "zh") to every message that has words in it, so the
-    `language` slot follows the user's language message by message."""
-
+class _Stateless(GraphComponent):  # type: ignore[misc]  # rasa is untyped
     @classmethod
     def create(
         cls,
@@ -30,25 +32,49 @@ class LanguageDetector(GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> LanguageDetector:
+    ) -> GraphComponent:
         return cls()
+
+    def process_training_data(self, training_data: Any) -> Any:
+        return training_data
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class CommandGate(_Stateless):
+    """Runs after the intent classifier: a command it proposes stands only when the message says
+    it unmistakably (`bot.commands`); otherwise the next reading of the ranking is taken. Messages
+    without words and messages in other languages get intents of their own."""
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
-            language = detect_language(text)
-            if language is None:
-                continue
-            entity = {
-                "entity": LANGUAGE_ENTITY,
-                "value": language,
-                "start": 0,
-                "end": len(text),
-                "confidence": 1.0,
-                "extractor": self.__class__.__name__,
-            }
-            message.set(ENTITIES, [*message.get(ENTITIES, []), entity], add_to_output=True)
+            if text.startswith("/"):
+                continue  # a button's payload
+            intent = message.get(INTENT) or {}
+            if not commands.has_words(text):
+                self._set(message, EMPTY_INTENT, 1.0)
+            elif is_foreign(text):
+                self._set(message, FOREIGN_INTENT, 1.0)
+            elif requested_language(text) and len(text) <= MAX_REQUEST:
+                self._set(message, SWITCH_INTENT, 1.0)
+            elif triage.is_contest(text):
+                self._set(message, CONTEST_INTENT, 1.0)
+            elif not commands.is_unmistakable(intent.get(INTENT_NAME_KEY) or "", text):
+                ranking = [
+                    (r[INTENT_NAME_KEY], r[PREDICTED_CONFIDENCE_KEY])
+                    for r in message.get(INTENT_RANKING) or []
+                ]
+                reading = commands.best_reading(ranking, text)
+                if reading:
+                    self._set(message, *reading)
+                    kept = [
+                        r
+                        for r in message.get(INTENT_RANKING) or []
+                        if commands.is_unmistakable(r[INTENT_NAME_KEY], text)
+                    ]
+                    message.set(INTENT_RANKING, kept, add_to_output=True)
         return messages
 
-    def process_training_data(self, training_data: Any) -> Any:
-        return training_data
+    @staticmethod
+    def _set(message: Message, name: str, confidence: float) -> None:
+        message.set(INTENT, {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence}, add_to_output=True)

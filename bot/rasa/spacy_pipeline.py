@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import cast
 
 import spacy
+from spacy.pipeline import EntityRuler
 
 from bot.settings import load as load_settings
-from bot.terms import ENTITY_LABELS, TERMS_FILE, load_terms  # noqa: F401 (re-exported)
+from bot.terms import ENTITY_LABELS, TERMS_FILE, Term, load_terms  # noqa: F401 (re-exported)
 
 
-def build(terms: dict[str, list[dict]]) -> spacy.language.Language:
+def build(terms: dict[str, list[Term]]) -> spacy.language.Language:
     """A blank zh pipeline (jieba) with an entity ruler matching the terms case-insensitively."""
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-    ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
+    ruler = cast(EntityRuler, nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"}))
     ruler.add_patterns(
         [
             {"label": label, "pattern": pattern, "id": term["id"]}
@@ -39,7 +41,8 @@ def main(argv: list[str]) -> int:
     nlp = build(load_terms())
     out.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(out)
-    print(f"spaCy pipeline with {len(nlp.get_pipe('entity_ruler'))} term patterns written to {out}")
+    ruler = cast(EntityRuler, nlp.get_pipe("entity_ruler"))
+    print(f"spaCy pipeline with {len(ruler)} term patterns written to {out}")
     return 0
 
 

@@ -17,7 +17,7 @@ ERASE_SLOT = "erase_requested"
 log = logging.getLogger(__name__)
 
 
-class ErasingSQLTrackerStore(SQLTrackerStore):
+class ErasingSQLTrackerStore(SQLTrackerStore):  # type: ignore[misc]  # rasa is untyped
     async def save(self, tracker: DialogueStateTracker) -> None:
         if tracker.get_slot(ERASE_SLOT) is True:
             self.erase(tracker.sender_id)
@@ -26,7 +26,7 @@ class ErasingSQLTrackerStore(SQLTrackerStore):
 
     def erase(self, sender_id: str) -> int:
         with self.session_scope() as session:
-            deleted = (
+            deleted: int = (
                 session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete()
             )
             session.commit()

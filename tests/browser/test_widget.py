@@ -29,7 +29,8 @@ ICP_ZH = "我们的小程序要上线，需要办ICP备案吗？"
 def tracker_user_events(stack, session_id: str) -> list[dict]:
     response = requests.get(
         f"{stack.rasa_url}/conversations/{session_id}/tracker",
-        params={"token": stack.api_token}, timeout=10,
+        params={"token": stack.api_token},
+        timeout=10,
     )
     response.raise_for_status()
     return [event for event in response.json()["events"] if event["event"] == "user"]
@@ -132,14 +133,22 @@ def test_a_reload_keeps_the_history_and_the_conversation(demo, page, stack):
 
     assert widget.send("还有一个问题")
     assert tracker_user_texts(stack, session_id)[:3] == [
-        "你好", "昨晚公司服务器被黑了，客户数据可能泄露了", "还有一个问题",
+        "你好",
+        "昨晚公司服务器被黑了，客户数据可能泄露了",
+        "还有一个问题",
     ]
 
 
 @pytest.mark.parametrize(
     "context_options",
-    [{"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
-      "device_scale_factor": 2}],
+    [
+        {
+            "viewport": {"width": 390, "height": 844},
+            "is_mobile": True,
+            "has_touch": True,
+            "device_scale_factor": 2,
+        }
+    ],
 )
 def test_on_a_phone_the_panel_takes_the_whole_screen(demo, page):
     widget = demo("zh", open_widget=False)
@@ -210,5 +219,6 @@ def test_it_reconnects_and_keeps_the_session_when_the_rasa_server_restarts(demo,
     assert widget.session_id() == session_id
     assert widget.send("We were hacked last night and customer data may have leaked")
     assert tracker_user_texts(stack, session_id)[:2] == [
-        "hello", "We were hacked last night and customer data may have leaked",
+        "hello",
+        "We were hacked last night and customer data may have leaked",
     ]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot import leads
-from bot.db import sessions
+from bot.db import session_factory
 from scripts.simulated_user import Reply, SimulatedUser, saved_reference
 
 pytestmark = [pytest.mark.stack, pytest.mark.browser]
@@ -26,7 +26,7 @@ def test_a_complete_intake_through_the_widget_saves_the_lead(stack, demo, code, 
         replies = widget.click_chip(move.tap) if move.tap else widget.send(move.type)
     else:
         raise AssertionError("no lead saved:\n" + "\n".join(widget.bot_texts()))
-    with sessions(f"sqlite:///{stack.settings.var_dir / 'leads.db'}")() as session:
+    with session_factory(f"sqlite:///{stack.settings.var_dir / 'leads.db'}")() as session:
         [lead] = [lead.to_dict() for lead in leads.of_conversation(session, widget.session_id())]
     assert lead["id"].startswith(reference)
     assert lead["topic"] == code and lead["language"] == language

@@ -21,9 +21,7 @@ def parse_body(content_type: str, body: bytes) -> dict[str, Any]:
     if content_type.startswith("application/json"):
         return json.loads(body)
     if content_type.startswith("multipart/form-data"):
-        message = BytesParser(policy=HTTP).parsebytes(
-            f"Content-Type: {content_type}\r\n\r\n".encode() + body
-        )
+        message = BytesParser(policy=HTTP).parsebytes(f"Content-Type: {content_type}\r\n\r\n".encode() + body)
         return {
             part.get_param("name", header="content-disposition"): part.get_content()
             for part in message.iter_parts()
@@ -48,7 +46,7 @@ class FakeServer:
                     status, payload = fake.handle(
                         self.command, url.path, dict(parse_qsl(url.query)), body, dict(self.headers)
                     )
-                except Exception as error:  # a bug in the fake shows in the test, not as a hang
+                except Exception as error:  # noqa: BLE001 - a bug in the fake shows in the test, not as a hang
                     status, payload = 500, {"fake_error": repr(error)}
                 data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
                 self.send_response(status)

@@ -31,8 +31,12 @@ class Receiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
-                verified = verify_signature(receiver.secret, self.headers.get("X-Lawbot-Timestamp"), body,
-                                            self.headers.get("X-Lawbot-Signature"))
+                verified = verify_signature(
+                    receiver.secret,
+                    self.headers.get("X-Lawbot-Timestamp"),
+                    body,
+                    self.headers.get("X-Lawbot-Signature"),
+                )
                 receiver.requests.append({"headers": dict(self.headers), "body": body, "verified": verified})
                 self.send_response(receiver.status if verified else 401)
                 self.end_headers()

@@ -43,9 +43,15 @@ class FakeTelegramAPI(FakeServer):
 
     def _result(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getme":
-            return {"id": BOT_ID, "is_bot": True, "first_name": "Harbin IT-law", "username": self.username,
-                    "can_join_groups": True, "can_read_all_group_messages": False,
-                    "supports_inline_queries": False}
+            return {
+                "id": BOT_ID,
+                "is_bot": True,
+                "first_name": "Harbin IT-law",
+                "username": self.username,
+                "can_join_groups": True,
+                "can_read_all_group_messages": False,
+                "supports_inline_queries": False,
+            }
         if method.startswith("send"):
             message = {
                 "message_id": next(self._message_ids),
@@ -80,18 +86,30 @@ _update_ids = itertools.count(int(time.time()) % 100_000 * 1000)
 
 
 def _user(user_id: int, language_code: str) -> dict[str, Any]:
-    return {"id": user_id, "is_bot": False, "first_name": "Li", "last_name": "Wei",
-            "username": f"user{user_id}", "language_code": language_code}
+    return {
+        "id": user_id,
+        "is_bot": False,
+        "first_name": "Li",
+        "last_name": "Wei",
+        "username": f"user{user_id}",
+        "language_code": language_code,
+    }
 
 
-def message_update(chat_id: int, text: str | None = None, language_code: str = "en",
-                   **content: Any) -> dict[str, Any]:
+def message_update(
+    chat_id: int, text: str | None = None, language_code: str = "en", **content: Any
+) -> dict[str, Any]:
     """The Update for a private-chat message: text, or other content (photo=[...], sticker=...)."""
     message: dict[str, Any] = {
         "message_id": next(_update_ids) % 1_000_000,
         "from": _user(chat_id, language_code),
-        "chat": {"id": chat_id, "first_name": "Li", "last_name": "Wei", "username": f"user{chat_id}",
-                 "type": "private"},
+        "chat": {
+            "id": chat_id,
+            "first_name": "Li",
+            "last_name": "Wei",
+            "username": f"user{chat_id}",
+            "type": "private",
+        },
         "date": int(time.time()),
     }
     if text is not None:
@@ -102,8 +120,9 @@ def message_update(chat_id: int, text: str | None = None, language_code: str = "
     return {"update_id": next(_update_ids), "message": message}
 
 
-def callback_update(chat_id: int, data: str, bot_message: dict[str, Any] | None = None,
-                    language_code: str = "en") -> dict[str, Any]:
+def callback_update(
+    chat_id: int, data: str, bot_message: dict[str, Any] | None = None, language_code: str = "en"
+) -> dict[str, Any]:
     """The Update for a tap on an inline keyboard button of one of the bot's messages."""
     message = bot_message or {"text": "", "reply_markup": None}
     return {

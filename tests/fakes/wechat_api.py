@@ -73,7 +73,7 @@ class FakeWeChatAPI(FakeServer):
 
     def expire_tokens(self) -> None:
         with self.lock:
-            self.tokens = {token: 0.0 for token in self.tokens}
+            self.tokens = dict.fromkeys(self.tokens, 0.0)
 
     # --- what the tests look at --------------------------------------------------------------
 
@@ -136,7 +136,7 @@ def media_xml(user: str, msg_type: str, msg_id: str | None = None) -> str:
         "voice": "<MediaId><![CDATA[m2]]></MediaId><Format><![CDATA[amr]]></Format>",
         "video": "<MediaId><![CDATA[m3]]></MediaId><ThumbMediaId><![CDATA[t3]]></ThumbMediaId>",
         "location": "<Location_X>45.75</Location_X><Location_Y>126.65</Location_Y><Scale>15</Scale>"
-                    "<Label><![CDATA[哈尔滨市南岗区]]></Label>",
+        "<Label><![CDATA[哈尔滨市南岗区]]></Label>",
     }[msg_type]
     return (
         f"<xml><ToUserName><![CDATA[{ACCOUNT}]]></ToUserName><FromUserName><![CDATA[{user}]]></FromUserName>"
@@ -148,8 +148,9 @@ def media_xml(user: str, msg_type: str, msg_id: str | None = None) -> str:
 class WeChatPlatform:
     """Signs and (in safe mode) encrypts what it posts to the account's webhook, as WeChat does."""
 
-    def __init__(self, webhook_url: str, token: str = TOKEN, app_id: str = APP_ID,
-                 encoding_aes_key: str | None = None) -> None:
+    def __init__(
+        self, webhook_url: str, token: str = TOKEN, app_id: str = APP_ID, encoding_aes_key: str | None = None
+    ) -> None:
         self.webhook_url = webhook_url
         self.token = token
         self.crypto = WeChatCrypto(encoding_aes_key, app_id) if encoding_aes_key else None
@@ -163,17 +164,33 @@ class WeChatPlatform:
     def verify(self, echostr: str, **kwargs: Any) -> requests.Response:
         return requests.get(self.signed_url(echostr=echostr, **kwargs), timeout=10)
 
-    def post(self, xml: str | bytes, encrypted: bool = False, timestamp: int | None = None,
-             token: str | None = None, user: str = "") -> requests.Response:
+    def post(
+        self,
+        xml: str | bytes,
+        encrypted: bool = False,
+        timestamp: int | None = None,
+        token: str | None = None,
+        user: str = "",
+    ) -> requests.Response:
         ts, nonce = str(timestamp or int(time.time())), str(secrets.randbelow(10**9))
-        query = {"signature": signature(token or self.token, ts, nonce), "timestamp": ts, "nonce": nonce,
-                 "openid": user}
+        query = {
+            "signature": signature(token or self.token, ts, nonce),
+            "timestamp": ts,
+            "nonce": nonce,
+            "openid": user,
+        }
         body = xml.encode("utf-8") if isinstance(xml, str) else xml
         if encrypted:
             assert self.crypto is not None
             ciphertext = self.crypto.encrypt(xml if isinstance(xml, str) else xml.decode("utf-8"))
             query.update(encrypt_type="aes", msg_signature=signature(self.token, ts, nonce, ciphertext))
-            body = (f"<xml><ToUserName><![CDATA[{ACCOUNT}]]></ToUserName>"
-                    f"<Encrypt><![CDATA[{ciphertext}]]></Encrypt></xml>").encode()
-        return requests.post(f"{self.webhook_url}?{urlencode(query)}", data=body, timeout=10,
-                             headers={"Content-Type": "text/xml"})
+            body = (
+                f"<xml><ToUserName><![CDATA[{ACCOUNT}]]></ToUserName>"
+                f"<Encrypt><![CDATA[{ciphertext}]]></Encrypt></xml>"
+            ).encode()
+        return requests.post(
+            f"{self.webhook_url}?{urlencode(query)}",
+            data=body,
+            timeout=10,
+            headers={"Content-Type": "text/xml"},
+        )

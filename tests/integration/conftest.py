@@ -9,9 +9,7 @@ import requests
 from fakes import telegram_api as tg  # tests/ is on sys.path (pytest's rootdir conftest)
 from fakes import wechat_api as wx
 
-from tests.conftest import start_stack
-
-TELEGRAM_SECRET = "tg-webhook-secret-0123456789"
+from tests.support import TELEGRAM_SECRET, start_stack
 
 
 @pytest.fixture(scope="session")
@@ -32,6 +30,7 @@ def wechat_api():
 def channels_stack(tmp_path_factory, model_path, telegram_api, wechat_api):
     """The real action server and Rasa server with both channels configured from the
     environment (set for the start only, then restored: the children keep their copy)."""
+
     def channel_env(settings):
         rasa_url = f"http://127.0.0.1:{settings.rasa_port}"
         return {

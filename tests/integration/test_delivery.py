@@ -18,9 +18,8 @@ import time
 import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
-from sqlalchemy.orm import sessionmaker
 
-from bot import leads, matching
+from bot import leads, matching, privacy
 from bot.delivery import outbox, sharing
 from bot.delivery.outbox import Delivery
 from bot.delivery.webhook import sign, verify_signature
@@ -29,8 +28,6 @@ from bot.settings import PROJECT_ROOT
 from tests.fakes.firm_webhook import SECRET, Receiver
 
 FAST = outbox.Policy(backoff=0.05, backoff_max=0.2, max_attempts=4)
-
-
 
 
 @pytest.fixture
@@ -47,9 +44,13 @@ def receivers():
         receiver.stop()
 
 
+def database_url(session) -> str:
+    return session.get_bind().url.render_as_string(hide_password=False)
+
+
 @pytest.fixture
 def worker(session):
-    return Worker(sessionmaker(session.get_bind(), future=True, expire_on_commit=False), FAST)
+    return Worker(database_url(session), FAST)
 
 
 @pytest.fixture
@@ -98,12 +99,17 @@ def test_sharing_only_queues_and_the_worker_delivers_once_and_only_once(session,
     lead, firm = shared_lead(webhook_url=receiver.url, webhook_secret=SECRET)
     [queued] = deliveries(session, lead)
     assert queued.status == "pending" and receiver.requests == []  # nothing is sent inline
-    url = session.get_bind().url.render_as_string(hide_password=False)
-    env = {**os.environ, "LAWBOT_DATABASE_URL": url}
+    env = {**os.environ, "LAWBOT_DATABASE_URL": database_url(session)}
 
     for _ in range(2):  # the second run finds nothing to do
-        run = subprocess.run([sys.executable, "-m", "bot.delivery", "--once"], env=env, cwd=PROJECT_ROOT,
-                             capture_output=True, text=True, timeout=120)
+        run = subprocess.run(
+            [sys.executable, "-m", "bot.delivery", "--once"],
+            env=env,
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert run.returncode == 0, run.stderr
 
     assert len(receiver.requests) == 1
@@ -120,7 +126,7 @@ def test_sharing_only_queues_and_the_worker_delivers_once_and_only_once(session,
 def test_the_firm_gets_the_consented_fields_only(session, shared_lead):
     lead, _ = shared_lead()
     payload = deliveries(session, lead)[0].payload
-    assert set(payload) == set(sharing.FIRM_FIELDS)
+    assert set(payload) == {*sharing.FIRM_FIELDS, "urgency_reasons"}
     assert payload["contact"]["phone"] == "+8613812345678"
     assert payload["consent"]["shared_at"] and "share_with_firms" not in payload["consent"]
 
@@ -171,13 +177,14 @@ def test_two_workers_at_once_never_send_the_same_delivery_twice(
     session, worker, receivers, make_lead, make_firm
 ):
     receiver = receivers()
-    firm = make_firm(session, "Busy Firm", webhook_url=receiver.url, webhook_secret=SECRET,
-                     weekly_capacity=10)
+    firm = make_firm(
+        session, "Busy Firm", webhook_url=receiver.url, webhook_secret=SECRET, weekly_capacity=10
+    )
     for _ in range(6):
         lead = make_lead(session)
         matching.match_lead(session, lead)
         sharing.share(session, lead, [firm.id], "en")
-    other = Worker(sessionmaker(session.get_bind(), future=True, expire_on_commit=False), FAST)
+    other = Worker(database_url(session), FAST)
 
     threads = [threading.Thread(target=w.run_once) for w in (worker, other)]
     for thread in threads:
@@ -228,8 +235,9 @@ def smtp_server(unused_port, monkeypatch):
 def test_email_delivery_names_topic_and_urgency_and_carries_both_languages(
     session, worker, smtp_server, shared_lead
 ):
-    lead, _ = shared_lead(webhook_url=None, contact_email="intake@breach-team.example",
-                          languages=["en", "zh"])
+    lead, _ = shared_lead(
+        webhook_url=None, contact_email="intake@breach-team.example", languages=["en", "zh"]
+    )
 
     worker.run_once()
 
@@ -238,8 +246,9 @@ def test_email_delivery_names_topic_and_urgency_and_carries_both_languages(
     assert envelope.mail_from == "leads@lawbot.example"
     message = email.message_from_bytes(envelope.content, policy=email.policy.default)
     subject = " ".join(message["Subject"].split())  # unfolded: long headers are wrapped in transit
-    assert subject == ("New lead: Data breaches and security incidents (URGENT) / "
-                       "新咨询线索：数据泄露与网络安全事件（紧急）")
+    assert subject == (
+        "New lead: Data breaches and security incidents (URGENT) / 新咨询线索：数据泄露与网络安全事件（紧急）"
+    )
     [delivery] = deliveries(session, lead)
     assert message["Message-ID"] == f"<{delivery.idempotency_key}@lawbot.example>"
     assert message["X-Lawbot-Idempotency-Key"] == delivery.idempotency_key
@@ -308,7 +317,7 @@ def test_declining_keeps_the_lead_with_the_platform(session, make_lead, make_fir
 
 def test_erasing_the_conversation_erases_its_outbox_rows(session, shared_lead):
     lead, _ = shared_lead()
-    assert leads.erase_conversation(session, lead.conversation_id) == 1
+    assert privacy.erase_conversation(session, lead.conversation_id) == 1
     count = session.execute(select(func.count()).select_from(Delivery)).scalar_one()
     assert count == 0 and session.execute(select(func.count()).select_from(leads.LeadEvent)).scalar_one() == 0
 

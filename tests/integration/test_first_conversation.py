@@ -60,12 +60,25 @@ def test_a_non_it_problem_is_told_plainly_that_this_service_covers_it_law_only(s
 
 
 def test_a_vague_message_gets_the_topics_as_buttons(stack):
-    replies = say(stack, f"vague-{uuid.uuid4()}", "hmm")
+    sender = f"vague-{uuid.uuid4()}"
+    replies = say(stack, sender, "hmm")
     buttons = [b for r in replies for b in r.get("buttons", [])]
     assert [b["payload"] for b in buttons][:13] == [f"/topic_{c}" for c in topics.TOPIC_CODES]
-    # tapping a button continues with that topic
-    chosen = texts(say(stack, replies and f"vague-again-{uuid.uuid4()}", "/topic_ip"))
+    # tapping a button continues the same conversation with that topic
+    chosen = texts(say(stack, sender, "/topic_ip"))
     assert chosen[0] == topics.get("ip").acknowledge["en"]
+
+
+def test_an_emoji_only_message_is_asked_to_describe_the_problem(stack):
+    replies = texts(say(stack, f"emoji-{uuid.uuid4()}", "🙂🙂"))
+    assert replies == [
+        "Please describe your problem briefly, and I'll work out which area of IT law it falls under."
+    ]
+
+
+def test_a_message_in_another_language_gets_a_note_in_both(stack):
+    replies = texts(say(stack, f"ru-{uuid.uuid4()}", "Здравствуйте, у нас утечка данных клиентов"))
+    assert "Chinese or English" in replies[0] and "中文或英文" in replies[0]
 
 
 @pytest.mark.parametrize("message", ["<b>hi</b><script>alert(1)</script>", "x" * 10_000, "🙂"])

@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from bot import leads, topics
-from bot.db import sessions
+from bot.db import session_factory
 from scripts.simulated_user import PROBLEMS, RestChat, SimulatedUser, saved_reference
 
 pytestmark = pytest.mark.stack
@@ -22,7 +22,7 @@ LANGUAGE_OF_TOPIC = {code: ("zh" if i % 2 == 0 else "en") for i, code in enumera
 @pytest.fixture
 def leads_db(stack):
     url = f"sqlite:///{stack.settings.var_dir / 'leads.db'}"
-    return sessions(url)
+    return session_factory(url)
 
 
 def lead_of(leads_db, chat):

@@ -10,7 +10,7 @@ import time
 import pytest
 
 from bot import firms, leads
-from bot.db import sessions
+from bot.db import session_factory
 from scripts.simulated_user import RestChat, SimulatedUser
 from tests.fakes.firm_webhook import SECRET, Receiver
 
@@ -21,7 +21,7 @@ FIRM = "Example Harbin Security Counsel"
 @pytest.fixture
 def receiver(stack):
     running = Receiver().start()
-    make_session = sessions(f"sqlite:///{stack.settings.var_dir / 'leads.db'}")
+    make_session = session_factory(f"sqlite:///{stack.settings.var_dir / 'leads.db'}")
     with make_session() as session:
         firms.upsert(
             session,
@@ -60,7 +60,7 @@ def test_the_user_sees_the_firm_agrees_and_the_firm_receives_the_lead(stack, rec
     lead = json.loads(request["body"])
     assert lead["id"].startswith(reference) and lead["topic"] == "cybersecurity"
     assert lead["contact"]["phone"] == "+8613812345678"
-    with sessions(f"sqlite:///{stack.settings.var_dir / 'leads.db'}")() as session:
+    with session_factory(f"sqlite:///{stack.settings.var_dir / 'leads.db'}")() as session:
         stored = leads.find(session, reference)
         assert stored.consent["share_with_firms"] == [FIRM]
 
@@ -73,5 +73,19 @@ def test_declining_keeps_the_lead_with_the_platform(stack, receiver):
     assert "只保留在本平台" in replies[0].text
     time.sleep(3)
     assert receiver.requests == []
-    with sessions(f"sqlite:///{stack.settings.var_dir / 'leads.db'}")() as session:
+    with session_factory(f"sqlite:///{stack.settings.var_dir / 'leads.db'}")() as session:
         assert leads.find(session, reference).consent["share_with_firms"] == []
+
+
+def test_a_typed_no_is_understood_and_a_later_yes_still_reaches_the_firm(stack, receiver):
+    chat = RestChat(stack.rasa_url)
+    turns, reference = SimulatedUser(chat, "cybersecurity", "zh").complete_intake()
+    assert FIRM in chat.transcript[-1][1]
+    replies = chat.say("不发送，只保留在平台")  # the button's own words, typed
+    assert "只保留在本平台" in replies[0].text
+    replies = chat.say("我想了想，同意发送")
+    assert "已安排发送" in replies[0].text
+    deadline = time.monotonic() + 30
+    while not receiver.requests and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert len(receiver.requests) == 1

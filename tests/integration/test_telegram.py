@@ -7,14 +7,15 @@ import random
 
 import pytest
 import requests
-from conftest import TELEGRAM_SECRET
 from fakes import wait_until
 from fakes.telegram_api import callback_update, message_update
 
-from bot import leads, topics
-from bot.db import sessions
+from actions.topic import topic_buttons
+from bot import leads
+from bot.db import session_scope
 from bot.language import detect_language
 from scripts.simulated_user import Reply, SimulatedUser
+from tests.support import TELEGRAM_SECRET
 
 pytestmark = pytest.mark.stack
 
@@ -83,7 +84,7 @@ def test_buttons_are_an_inline_keyboard_and_a_tap_is_sent_to_rasa(
     offer = with_keyboard[-1]
     keyboard = offer["reply_markup"]["inline_keyboard"]
     buttons = [button for row in keyboard for button in row]
-    expected = topics.topic_buttons(language)
+    expected = topic_buttons(language)
     assert [b["text"] for b in buttons] == [b["title"] for b in expected]
     assert [b["callback_data"] for b in buttons] == [b["payload"] for b in expected]
     assert len(keyboard) == len(buttons), "many buttons: one per row"
@@ -172,6 +173,6 @@ def test_a_complete_intake_over_telegram_saves_the_lead(
     transcript = "\n".join(f"{who}: {text}" for who, text in chat.transcript)
     assert reference, f"no lead saved after {turns} turns:\n{transcript}"
     assert telegram_api.calls_of("answerCallbackQuery"), "the buttons were tapped"
-    with sessions(f"sqlite:///{channels_stack.settings.var_dir / 'leads.db'}")() as session:
+    with session_scope(f"sqlite:///{channels_stack.settings.var_dir / 'leads.db'}") as session:
         [lead] = [lead.to_dict() for lead in leads.of_conversation(session, chat.sender)]
     assert lead["topic"] == code and lead["language"] == language

@@ -20,11 +20,12 @@ from fakes.wechat_api import (
     text_xml,
 )
 
-from bot import leads, topics
-from bot.rasa.channels.wechat import parse_xml
-from bot.rasa.channels.wechat_crypto import signature
-from bot.db import sessions
+from actions.topic import topic_buttons
+from bot import leads
+from bot.db import session_scope
 from bot.language import detect_language
+from bot.rasa.channels.wechat_crypto import signature
+from bot.rasa.channels.wechat_xml import parse_xml
 from scripts.simulated_user import Reply, SimulatedUser
 
 pytestmark = pytest.mark.stack
@@ -89,7 +90,7 @@ def test_a_conversation_greeting_topic_and_a_button_answered_by_its_number(platf
     send(platform, wechat_api, user, event_xml(user, "subscribe"))
     replies = send(platform, wechat_api, user, text_xml(user, UNCLEAR))
     numbered = options(replies)
-    expected = topics.topic_buttons("zh")
+    expected = topic_buttons("zh")
     assert numbered == {i: b["title"] for i, b in enumerate(expected, 1)}
     assert "回复数字即可选择" in replies[-1]
 
@@ -105,7 +106,7 @@ def test_an_english_user_gets_english_and_numbered_options(platform, wechat_api,
     user = openid()
     send(platform, wechat_api, user, text_xml(user, "Hello"))
     replies = send(platform, wechat_api, user, text_xml(user, UNCLEAR))
-    assert options(replies) == {i: b["title"] for i, b in enumerate(topics.topic_buttons("en"), 1)}
+    assert options(replies) == {i: b["title"] for i, b in enumerate(topic_buttons("en"), 1)}
     assert "Reply with a number" in replies[-1]
     send(platform, wechat_api, user, text_xml(user, "２"))  # a full-width digit, as Chinese keyboards type
     assert user_events(user)[-1]["parse_data"]["intent"]["name"] == "topic_personal_info"
@@ -230,7 +231,7 @@ def test_a_complete_intake_over_wechat_saves_the_lead(channels_stack, platform, 
     turns, reference = SimulatedUser(chat, code, language).complete_intake()
     transcript = "\n".join(f"{who}: {text}" for who, text in chat.transcript)
     assert reference, f"no lead saved after {turns} turns:\n{transcript}"
-    with sessions(f"sqlite:///{channels_stack.settings.var_dir / 'leads.db'}")() as session:
+    with session_scope(f"sqlite:///{channels_stack.settings.var_dir / 'leads.db'}") as session:
         [lead] = [lead.to_dict() for lead in leads.of_conversation(session, chat.sender)]
     assert lead["topic"] == code and lead["language"] == language
     assert lead["contact"]["phone"] == "+8613812345678"

@@ -6,9 +6,9 @@ from pathlib import Path
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.contact import ValidateContactForm
-from actions.intake import ActionAskIntakeAnswer, ActionStartIntake, ValidateIntakeForm
-from actions.topic import ActionOfferTopics
+from actions.contact_form import ValidateContactForm
+from actions.intake_form import ActionAskIntakeAnswer, ActionStartIntake, ValidateIntakeForm
+from actions.topic import ActionOfferTopics, topic_buttons
 from bot import intake, topics
 
 ACTIONS_DIR = Path(__file__).resolve().parents[2] / "actions"
@@ -132,7 +132,8 @@ def test_an_unclear_message_gets_every_topic_as_a_button_in_the_users_language(d
     messages, events = run(ActionOfferTopics(), tracker("嗯 这个事情", "nlu_fallback", "zh"), domain)
     assert events == []
     assert messages[0]["response"] == "utter_topic_buttons_intro"
-    assert messages[0]["buttons"] == topics.topic_buttons("zh")
+    assert messages[0]["buttons"] == topic_buttons("zh")
+    assert messages[0]["buttons"][0]["payload"] == "/topic_icp"
 
 
 def test_every_action_and_response_the_actions_name_is_in_the_domain(domain):
@@ -140,12 +141,9 @@ def test_every_action_and_response_the_actions_name_is_in_the_domain(domain):
     named_actions = set(re.findall(r'return "((?:action|validate)_[a-z_]+)"', source))
     assert named_actions and named_actions <= set(domain.action_names_or_texts)
     responses = set(re.findall(r'"(utter_[a-z_]+)"', source))
-    hints = {
-        f"utter_hint_{code}"
-        for code in re.findall(
-            r'Problem\("([a-z_]+)"\)', (ACTIONS_DIR.parent / "bot" / "contact.py").read_text()
-        )
-    }
+    from bot import contact
+
+    hints = {f"utter_hint_{problem.code}" for problem in contact.PROBLEMS}
     missing = sorted((responses | hints) - set(domain.responses))
     assert not missing, f"responses used by actions but not in the domain: {missing}"
 
@@ -161,12 +159,16 @@ DOWN = "postgresql://postgres@127.0.0.1:5432/lawbot_no_such_database"
 
 
 def test_with_the_database_down_erasure_says_so_and_deletes_nothing(domain, monkeypatch):
-    from actions.anytime import ActionEraseMyData
+    from actions.anytime import ActionFinishErasure
 
     monkeypatch.setenv("LAWBOT_DATABASE_URL", DOWN)
-    messages, events = run(ActionEraseMyData(), tracker("/affirm", "affirm", "en"), domain)
+    messages, events = run(
+        ActionFinishErasure(), tracker("确定", "affirm", "en", erasure_answer="yes"), domain
+    )
     assert messages[0]["response"] == "utter_erasure_failed"
-    assert events == [], "no erase flag: the conversation must not be deleted while the lead is not"
+    assert not [e for e in events if e.get("name") == "erase_requested"], (
+        "no erase flag: the conversation must not be deleted while the lead is not"
+    )
 
 
 def test_with_the_database_down_my_data_still_shows_the_conversation(domain, monkeypatch):
@@ -181,10 +183,84 @@ def test_with_the_database_down_my_data_still_shows_the_conversation(domain, mon
 
 
 def test_with_the_database_down_the_answer_to_the_firms_can_be_given_again(domain, monkeypatch):
-    from actions.contact import ActionShareLead
+    from actions.sharing import ActionShareLead
 
     monkeypatch.setenv("LAWBOT_DATABASE_URL", DOWN)
-    t = tracker("/affirm", "affirm", "en", share_offer=[1], lead_id="0f0f0f0f-lead")
+    t = tracker("/affirm", "affirm", "en", share_offer=[1], lead_id="0f0f0f0f-lead", share_answer="yes")
     messages, events = run(ActionShareLead(), t, domain)
     assert messages[0]["response"] == "utter_database_unavailable"
-    assert events == [], "the offer stays open"
+    assert not [e for e in events if e.get("name") == "share_offer"], "the offer stays open"
+
+
+def test_a_typed_button_label_answers_the_firms(domain):
+    from actions.sharing import ValidateShareForm
+
+    for typed, expected in (
+        ("不发送，只保留在平台", "no"),
+        ("先不发", "no"),
+        ("同意发送", "yes"),
+        ("ok send it", "yes"),
+    ):
+        result, _ = validate(
+            ValidateShareForm(), "share_answer", tracker(typed, "nlu_fallback", "zh"), domain
+        )
+        assert result["share_answer"] == expected, typed
+
+
+def test_a_typed_confirmation_answers_the_erasure_question(domain):
+    from actions.anytime import ValidateErasureForm
+
+    for typed, expected in (("确定", "yes"), ("是的，删吧", "yes"), ("no, keep it", "no"), ("算了", "no")):
+        result, _ = validate(
+            ValidateErasureForm(), "erasure_answer", tracker(typed, "nlu_fallback", "zh"), domain
+        )
+        assert result["erasure_answer"] == expected, typed
+
+
+def test_a_name_correction_at_the_read_back_changes_the_name_and_nothing_else(domain):
+    t = tracker(
+        "你把我名字写错了，是刘洋不是刘阳",
+        "inform",
+        "zh",
+        topic="ip",
+        contact_name="刘阳",
+        contact_company="不凡科技有限公司",
+        contact_phone="+8613904512233",
+        contact_methods="given",
+    )
+    result, _ = validate(ValidateContactForm(), "summary_confirmed", t, domain)
+    assert result["contact_name"] == "刘洋"
+    assert result["summary_confirmed"] is None
+    assert "contact_company" not in result and "contact_phone" not in result and "topic" not in result
+
+
+def test_name_and_company_in_one_answer_fill_both(domain):
+    t = tracker("王晓燕，不凡科技有限公司", "inform", "zh")
+    result, _ = validate(ValidateContactForm(), "contact_name", t, domain)
+    assert result["contact_name"] == "王晓燕"
+    assert result["contact_company"] == "不凡科技有限公司"
+
+
+def test_no_nothing_yet_is_an_answer_not_a_skip(domain):
+    base = dict(topic="personal_info", urgency="normal", answers={}, problem_summary="")
+    result, _ = validate(
+        ValidateIntakeForm(),
+        "intake_answer",
+        tracker("设备ID、手机号、位置，用于推送和统计", "dont_know", "zh", **base),
+        domain,
+    )
+    assert result["answers"]["data_collected"] == "设备ID、手机号、位置，用于推送和统计"
+
+
+def test_a_corrected_tail_of_the_phone_replaces_only_its_end(domain):
+    t = tracker(
+        "电话写错了 尾号是7210 不是7201",
+        "inform",
+        "zh",
+        topic="criminal",
+        contact_name="贺兰",
+        contact_phone="+8613945687201",
+        contact_methods="given",
+    )
+    result, _ = validate(ValidateContactForm(), "summary_confirmed", t, domain)
+    assert result["contact_phone"] == "+8613945687210"

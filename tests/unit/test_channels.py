@@ -7,8 +7,9 @@ import pytest
 from fakes.wechat_api import APP_ID, APP_SECRET, FakeWeChatAPI
 
 from bot.rasa.channels import TELEGRAM, WECHAT, credentials, texts
-from bot.rasa.channels.wechat import BadRequest, TTLCache, greet_payload, parse_xml, text_reply_xml
+from bot.rasa.channels.common import TTLCache, greet_payload
 from bot.rasa.channels.wechat_api import WeChatAPI, WeChatAPIError
+from bot.rasa.channels.wechat_xml import BadRequest, parse_xml, text_reply_xml
 from bot.settings import load
 
 BUTTONS = [{"title": "是", "payload": "/affirm"}, {"title": "否", "payload": "/deny"}]

@@ -35,7 +35,9 @@ def test_classify_reads_stdin_and_prints_one_json_object_per_message(model_path)
 def test_classify_takes_messages_as_arguments():
     result = subprocess.run(
         [sys.executable, "-m", "bot.ops.cli", "classify", "CAC给我们下了整改通知，要求十天内整改"],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     row = json.loads(result.stdout)

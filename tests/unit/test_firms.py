@@ -19,8 +19,13 @@ EXAMPLE = PROJECT_ROOT / "examples" / "firms.example.yml"
 
 
 def entry(**overrides):
-    raw = dict(name="Test Firm", topics=["icp"], languages=["zh"], weekly_capacity=3,
-               contact_email="intake@test-firm.example")
+    raw = dict(
+        name="Test Firm",
+        topics=["icp"],
+        languages=["zh"],
+        weekly_capacity=3,
+        contact_email="intake@test-firm.example",
+    )
     raw.update(overrides)
     return raw
 
@@ -111,30 +116,86 @@ def lawbot(sqlite_url):
     env = {**os.environ, "LAWBOT_DATABASE_URL": sqlite_url}
 
     def run(*args):
-        return subprocess.run([sys.executable, "-m", "bot.ops.cli", "firms", *args], capture_output=True,
-                              text=True, env=env, cwd=PROJECT_ROOT, timeout=120)
+        return subprocess.run(
+            [sys.executable, "-m", "bot.ops.cli", "firms", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=PROJECT_ROOT,
+            timeout=120,
+        )
 
     return run
 
 
 def test_the_firms_command_adds_lists_imports_and_deactivates(lawbot, tmp_path):
-    added = lawbot("add", "--name", "Songbei Tech Law", "--topics", "icp,contract", "--languages", "zh,en",
-                   "--urgent", "--capacity", "4", "--fees", "fixed", "--webhook-url", "http://127.0.0.1:8765/in")
+    added = lawbot(
+        "add",
+        "--name",
+        "Songbei Tech Law",
+        "--topics",
+        "icp,contract",
+        "--languages",
+        "zh,en",
+        "--urgent",
+        "--capacity",
+        "4",
+        "--fees",
+        "fixed",
+        "--webhook-url",
+        "http://127.0.0.1:8765/in",
+    )
     assert added.returncode == 0, added.stderr
     assert "added firm 1: Songbei Tech Law" in added.stdout and "webhook secret" in added.stdout
 
-    assert lawbot("add", "--name", "Songbei Tech Law", "--topics", "icp", "--languages", "zh",
-                  "--capacity", "1", "--email", "a@b.example").returncode == 1
-    refused = lawbot("add", "--name", "X", "--topics", "tax", "--languages", "zh", "--capacity", "1",
-                     "--email", "a@b.example")
+    assert (
+        lawbot(
+            "add",
+            "--name",
+            "Songbei Tech Law",
+            "--topics",
+            "icp",
+            "--languages",
+            "zh",
+            "--capacity",
+            "1",
+            "--email",
+            "a@b.example",
+        ).returncode
+        == 1
+    )
+    refused = lawbot(
+        "add",
+        "--name",
+        "X",
+        "--topics",
+        "tax",
+        "--languages",
+        "zh",
+        "--capacity",
+        "1",
+        "--email",
+        "a@b.example",
+    )
     assert refused.returncode == 1 and "unknown topics 'tax'" in refused.stderr
 
     imported = lawbot("import", str(EXAMPLE))
     assert imported.returncode == 0 and "6 added, 0 updated" in imported.stdout
     assert "0 added, 6 updated" in lawbot("import", str(EXAMPLE)).stdout
     bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps([{"name": "Bad", "topics": ["icp"], "languages": ["xx"], "weekly_capacity": 1,
-                                "contact_email": "a@b.example"}]))
+    bad.write_text(
+        json.dumps(
+            [
+                {
+                    "name": "Bad",
+                    "topics": ["icp"],
+                    "languages": ["xx"],
+                    "weekly_capacity": 1,
+                    "contact_email": "a@b.example",
+                }
+            ]
+        )
+    )
     failed = lawbot("import", str(bad))
     assert failed.returncode == 1 and "unknown languages 'xx'" in failed.stderr
 

@@ -1,39 +1,19 @@
-"""The intake's domain logic: questions, answers, triage, summary and corrections."""
+"""The intake's domain logic: questions, answers, the read-back and its corrections."""
 
 import pytest
 
-from bot import intake, topics
+from bot import answers, intake, readback, topics
+from bot.replies import Said
+
+MEANING = {"affirm": "yes", "deny": "no", "dont_know": "dont_know"}
+
+
+def heard(raw, choice=None, intent=None):
+    return Said(raw, choice, MEANING.get(intent))
 
 
 def question(code, key):
     return next(q for q in topics.get(code).questions if q.key == key)
-
-
-@pytest.mark.parametrize(
-    ("message", "reasons"),
-    [
-        ("our server is being hacked right now", ["ongoing_incident"]),
-        ("服务器正在被攻击，数据还在外泄", ["ongoing_incident"]),
-        ("老板昨天被公安带走了", ["detention"]),
-        ("Police came to our office and took the servers", ["authority_contact"]),
-        ("网信办约谈我们，要求10天内整改", ["authority_contact", "deadline"]),
-        ("CAC sent us a notice to respond within 7 days", ["authority_contact", "deadline"]),
-        ("we have to reply by Friday", ["deadline"]),
-        ("限期十五天整改", []),
-        ("we need ICP filing for our new website", []),
-        ("我们正在开发一个App，要备案吗", []),
-        ("the contract dispute has been going on for 30 days", []),
-    ],
-)
-def test_triage_finds_what_makes_a_matter_urgent(message, reasons):
-    assert intake.triage(message) == reasons
-
-
-def test_answers_can_make_a_matter_urgent():
-    assert intake.triage("", {"ongoing_or_contained": "ongoing"}) == ["ongoing_incident"]
-    assert intake.triage("", {"stage": "detained"}) == ["detention"]
-    assert intake.triage("", {"deadline": "下周三之前"}) == ["deadline"]
-    assert intake.triage("", {"deadline": "in two months"}) == []
 
 
 def test_urgent_matters_keep_only_the_essential_questions():
@@ -55,8 +35,8 @@ def test_urgent_matters_keep_only_the_essential_questions():
         ("Contained", None, "nlu_fallback", "contained"),
         ("no idea", None, "dont_know", intake.SKIPPED),
         ("跳过", None, "nlu_fallback", intake.SKIPPED),
-        ("asdfgh", None, "nlu_fallback", intake.Invalid("utter_hint_choose")),
-        ("blue", None, "nlu_fallback", intake.Invalid("utter_hint_choose")),
+        ("asdfgh", None, "nlu_fallback", intake.Invalid("choose")),
+        ("blue", None, "nlu_fallback", intake.Invalid("choose")),
         (
             "we think it stopped yesterday but are checking",
             None,
@@ -66,33 +46,36 @@ def test_urgent_matters_keep_only_the_essential_questions():
     ],
 )
 def test_an_answer_to_a_choice_question(raw, choice, intent, expected):
-    assert intake.interpret(question("data_breach", "ongoing_or_contained"), raw, choice, intent) == expected
+    assert (
+        intake.interpret(question("data_breach", "ongoing_or_contained"), heard(raw, choice, intent))
+        == expected
+    )
 
 
 def test_yes_and_no_answer_yes_no_questions():
     q = question("data_breach", "regulators_involved")
-    assert intake.interpret(q, "yes", None, "affirm") == "yes"
-    assert intake.interpret(q, "没有", None, "deny") == "no"
+    assert intake.interpret(q, heard("yes", None, "affirm")) == "yes"
+    assert intake.interpret(q, heard("没有", None, "deny")) == "no"
 
 
 def test_free_text_is_kept_but_garbage_is_not():
     q = question("data_breach", "discovered_when")
-    assert intake.interpret(q, "  last   Tuesday ", None, "nlu_fallback") == "last Tuesday"
-    assert intake.interpret(q, "!!!!", None, "nlu_fallback") == intake.Invalid("utter_hint_free_text")
+    assert intake.interpret(q, heard("  last   Tuesday ", None, "nlu_fallback")) == "last Tuesday"
+    assert intake.interpret(q, heard("!!!!", None, "nlu_fallback")) == intake.Invalid("free_text")
     assert (
-        intake.interpret(q, "x" * 20000 + " y", None, "nlu_fallback")
+        intake.interpret(q, heard("x" * 20000 + " y", None, "nlu_fallback"))
         == ("x" * 20000 + " y")[: intake.MAX_ANSWER]
     )
 
 
 @pytest.mark.parametrize("text", ["asdfgh", "qwerty", "zzzzzz", "???", "😀😀😀", "hjkl", "jkl;"])
 def test_garbage_is_recognised(text):
-    assert intake.looks_like_garbage(text)
+    assert answers.looks_like_garbage(text)
 
 
 @pytest.mark.parametrize("text", ["Germany", "AWS Singapore", "3000", "上周", "ok", "客户手机号"])
 def test_real_answers_are_not_garbage(text):
-    assert not intake.looks_like_garbage(text)
+    assert not answers.looks_like_garbage(text)
 
 
 @pytest.mark.parametrize(
@@ -109,7 +92,7 @@ def test_real_answers_are_not_garbage(text):
     ],
 )
 def test_which_field_a_correction_is_about(message, field):
-    assert intake.field_to_correct(message) == field
+    assert readback.field_to_correct(message) == field
 
 
 def test_the_summary_reads_back_every_field_in_the_users_language():
@@ -122,14 +105,65 @@ def test_the_summary_reads_back_every_field_in_the_users_language():
         "contact": {"name": "王芳", "phone": "+8613812345678", "preferred_channel": "phone"},
         "counterparty": None,
     }
-    text = intake.summary(lead, "zh")
+    text = readback.summary(lead, "zh")
     assert "数据泄露与网络安全事件（紧急）" in text
     assert "仍在持续" in text and "（跳过）" in text
     assert "王芳" in text and "+8613812345678" in text and "电话" in text and "中文" in text
 
 
 def test_sensitive_answers_are_known_and_can_be_left_out():
-    answers = {"involved_person": "staff", "stage": "detained"}
-    assert intake.is_sensitive("criminal", answers)
-    assert intake.without_sensitive("criminal", answers) == {}
+    given = {"involved_person": "staff", "stage": "detained"}
+    assert intake.is_sensitive("criminal", given)
+    assert intake.without_sensitive("criminal", given) == {}
     assert not intake.is_sensitive("icp", {"service_type": "commercial"})
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("looks good", True),
+        ("对，没问题", True),
+        ("确定", True),
+        ("是的，删吧", True),
+        ("no thanks, I just wanted the info", False),
+        ("先不发", False),
+        ("不发送，只保留在平台", False),
+        ("the weather", None),
+    ],
+)
+def test_a_typed_yes_or_no_is_understood_in_both_languages(typed, expected):
+    assert answers.agreement(Said(typed)) is expected
+
+
+def test_a_typed_label_or_part_of_it_picks_the_option():
+    q = question("employment", "worker_type")
+    assert intake.interpret(q, Said("员工")) == "employees"
+    assert intake.interpret(q, Said("1")) == "employees"
+    assert intake.interpret(q, Said("２")) == "contractors"
+
+
+@pytest.mark.parametrize(
+    ("message", "field", "value"),
+    [
+        ("你把我名字写错了，是刘洋不是刘阳", "name", "刘洋"),
+        ("you forgot my name, it's Mike Zhang", "name", "Mike Zhang"),
+        ("电话错了，应该是13904512234", "phone", "+8613904512234"),
+        ("对方公司名字写错了，是深圳天成科技", "counterparty", "深圳天成科技"),
+    ],
+)
+def test_a_correction_names_its_field_and_carries_the_new_value(message, field, value):
+    assert readback.field_to_correct(message) == field
+    assert readback.corrected_value(field, message) == value
+
+
+def test_the_read_back_shows_urgency_reasons_in_plain_words_never_codes():
+    lead = {
+        "topic": "criminal",
+        "urgency": "high",
+        "summary": "我儿子被带走了",
+        "language": "zh",
+        "answers": {"triage": ["detention"]},
+        "contact": {"name": "王芳"},
+    }
+    text = readback.summary(lead, "zh")
+    assert "detention" not in text and "triage" not in text and "[" not in text

@@ -4,6 +4,7 @@ terms in English, Chinese and mixed text."""
 import pytest
 import yaml
 
+from actions.topic import topic_buttons
 from bot import topics
 from bot.rasa.spacy_pipeline import build
 from bot.settings import PROJECT_ROOT
@@ -54,7 +55,7 @@ def test_intents_map_to_topic_codes():
 
 
 def test_the_topic_buttons_select_each_topic_and_speak_the_language():
-    buttons = topics.topic_buttons("zh")
+    buttons = topic_buttons("zh")
     assert [b["payload"] for b in buttons[:-1]] == [f"/topic_{c}" for c in topics.TOPIC_CODES]
     assert buttons[-1]["payload"] == "/out_of_scope"
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in b["title"]) for b in buttons)
@@ -81,9 +82,7 @@ def test_the_spacy_pipeline_finds_legal_terms_in_both_languages(nlp, text, label
 
 
 def test_no_term_pattern_is_listed_twice():
-    patterns = [
-        p.lower() for entries in load_terms().values() for term in entries for p in term["patterns"]
-    ]
+    patterns = [p.lower() for entries in load_terms().values() for term in entries for p in term["patterns"]]
     assert len(patterns) == len(set(patterns))
 
 
@@ -91,8 +90,11 @@ def test_every_response_has_an_english_and_a_chinese_variation():
     for path in sorted((PROJECT_ROOT / "domain").glob("*.yml")):
         responses = yaml.safe_load(path.read_text(encoding="utf-8")).get("responses") or {}
         for name, variations in responses.items():
-            zh = [v for v in variations if v.get("condition") == [
-                {"type": "slot", "name": "language", "value": "zh"}]]
+            zh = [
+                v
+                for v in variations
+                if v.get("condition") == [{"type": "slot", "name": "language", "value": "zh"}]
+            ]
             default = [v for v in variations if not v.get("condition")]
             assert zh and default, f"{path.name}: {name} lacks a zh or a default variation"
             assert all(any("\u4e00" <= ch <= "\u9fff" for ch in v["text"]) for v in zh), name

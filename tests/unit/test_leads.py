@@ -1,4 +1,5 @@
-"""Leads in a real database (SQLite file, and PostgreSQL when it is there), schema by Alembic."""
+"""Leads in a real database (SQLite file, and PostgreSQL when it is there), schema by Alembic;
+the spool that keeps a lead while the database is down; erasure and retention of leads."""
 
 from __future__ import annotations
 
@@ -14,9 +15,9 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import sessionmaker
 
-from bot import leads
+from bot import db, leads, privacy, spool
 from bot.db import upgrade
-from tests.conftest import POSTGRES_ADMIN_URL, require_postgres
+from tests.support import POSTGRES_ADMIN_URL, require_postgres
 
 
 def a_lead(**overrides):
@@ -30,8 +31,7 @@ def a_lead(**overrides):
         answers={"ongoing_or_contained": "ongoing"},
         contact={"name": "王芳", "phone": "+8613812345678", "preferred_channel": "phone"},
         counterparty=None,
-        consent={"notice_version": "2026-11", "given_at": "2026-11-29T06:00:00Z",
-                 "share_with_firms": False},
+        consent={"notice_version": "2026-11", "given_at": "2026-11-29T06:00:00Z", "share_with_firms": False},
     )
     fields.update(overrides)
     return fields
@@ -40,9 +40,23 @@ def a_lead(**overrides):
 def test_a_saved_lead_reads_back_with_every_field_of_the_brief(session):
     lead = leads.save(session, "conv-1#1", **a_lead())
     row = leads.find(session, lead.id).to_dict()
-    assert list(row) == ["id", "created_at", "channel", "conversation_id", "language", "topic",
-                         "urgency", "summary", "answers", "contact", "counterparty", "consent",
-                         "status", "matches", "callback_requested"]
+    assert list(row) == [
+        "id",
+        "created_at",
+        "channel",
+        "conversation_id",
+        "language",
+        "topic",
+        "urgency",
+        "summary",
+        "answers",
+        "contact",
+        "counterparty",
+        "consent",
+        "status",
+        "matches",
+        "callback_requested",
+    ]
     assert row["created_at"].endswith("Z")
     assert row["contact"]["phone"] == "+8613812345678"
     assert row["contact"]["email"] is None
@@ -60,7 +74,7 @@ def test_a_retried_save_never_makes_a_second_lead(session):
 def test_erasing_a_conversation_removes_its_leads_only(session):
     leads.save(session, "a#1", **a_lead(conversation_id="a"))
     leads.save(session, "b#1", **a_lead(conversation_id="b"))
-    assert leads.erase_conversation(session, "a") == 1
+    assert privacy.erase_conversation(session, "a") == 1
     assert [lead.conversation_id for lead in leads.newest_first(session)] == ["b"]
 
 
@@ -89,8 +103,9 @@ def test_the_leads_command_lists_shows_and_exports(tmp_path, sqlite_url):
     env = {**os.environ, "LAWBOT_DATABASE_URL": sqlite_url}
 
     def lawbot(*args):
-        return subprocess.run([sys.executable, "-m", "bot.ops.cli", *args], capture_output=True,
-                              text=True, env=env, timeout=120)
+        return subprocess.run(
+            [sys.executable, "-m", "bot.ops.cli", *args], capture_output=True, text=True, env=env, timeout=120
+        )
 
     listed = lawbot("leads", "list")
     assert listed.returncode == 0 and lead_id[:8] in listed.stdout and "data_breach" in listed.stdout
@@ -109,44 +124,44 @@ def test_a_lead_confirmed_while_the_database_is_down_is_saved_when_it_is_back(tm
     admin = require_postgres()
     name = f"lawbot_down_{uuid.uuid4().hex[:10]}"
     url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    make_session = sessionmaker(create_engine(url, future=True, pool_pre_ping=True), future=True)
+    monkeypatch.setattr(spool, "start_flusher", lambda *args, **kwargs: None)  # the test flushes
 
-    assert leads.save_or_spool(make_session, "conv-down:1", a_lead(conversation_id="conv-down")) is None
-    assert leads.save_or_spool(make_session, "conv-down:1", a_lead(conversation_id="conv-down")) is None
-    assert len(leads.pending()) == 1, "a retried save spools the lead once"
-    assert leads.flush_spool(make_session) == 0, "still down: the lead stays spooled"
-    assert len(leads.pending()) == 1
+    assert spool.save_or_spool("conv-down:1", a_lead(conversation_id="conv-down"), url=url) is None
+    assert spool.save_or_spool("conv-down:1", a_lead(conversation_id="conv-down"), url=url) is None
+    assert len(spool.pending()) == 1, "a retried save spools the lead once"
+    assert spool.flush(url) == 0, "still down: the lead stays spooled"
+    assert len(spool.pending()) == 1
 
     with admin.connect() as connection:
         connection.execute(text(f"create database {name}"))
     try:
         upgrade(url)
-        assert leads.flush_spool(make_session) == 1
-        assert leads.pending() == []
-        with make_session() as session:
+        assert spool.flush(url) == 1
+        assert spool.pending() == []
+        with db.session_scope(url) as session:
             [lead] = leads.of_conversation(session, "conv-down")
             assert lead.to_dict()["contact"]["phone"] == "+8613812345678"
     finally:
-        make_session.kw["bind"].dispose()
+        db.engine(url).dispose()
         with admin.connect() as connection:
             connection.execute(text(f"drop database {name} with (force)"))
 
 
 def test_erasure_reaches_spooled_leads_too(tmp_path, monkeypatch):
     monkeypatch.setenv("LAWBOT_VAR_DIR", str(tmp_path))
-    leads.spool("conv-a:1", a_lead(conversation_id="conv-a"))
-    leads.spool("conv-b:1", a_lead(conversation_id="conv-b"))
-    assert leads.erase_spooled("conv-a") == 1
-    assert [r["fields"]["conversation_id"] for r in leads.pending()] == ["conv-b"]
+    spool.write("conv-a:1", a_lead(conversation_id="conv-a"))
+    spool.write("conv-b:1", a_lead(conversation_id="conv-b"))
+    assert privacy.erase_spooled("conv-a") == 1
+    assert [r["fields"]["conversation_id"] for r in spool.pending()] == ["conv-b"]
 
 
 def test_leads_older_than_the_retention_period_are_purged(sqlite_url):
     from datetime import timedelta
 
     with sessionmaker(create_engine(sqlite_url, future=True), future=True)() as session:
-        old_id = leads.save(session, "old:1", created_at=leads.utcnow() - timedelta(days=200), **a_lead()).id
+        old_id = leads.save(session, "old:1", created_at=db.utcnow() - timedelta(days=200), **a_lead()).id
         leads.save(session, "new:1", **a_lead())
-        assert leads.purge_expired(session, days=180) == 1
+        assert privacy.purge_leads(session, db.utcnow() - timedelta(days=180)) == 1
         session.expire_all()
         assert [lead.idempotency_key for lead in leads.newest_first(session)] == ["new:1"]
         assert leads.find(session, old_id) is None

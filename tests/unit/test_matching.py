@@ -20,11 +20,20 @@ def test_only_firms_practising_the_topic_are_ranked_each_with_its_reasons(sessio
 
     assert [m.firm_id for m in ranked] == [fit.id, english.id]
     best, other = ranked
-    assert best.reasons == ["practises data_breach", "works in Chinese", "takes urgent matters",
-                            "5 of 5 weekly slots free"]
+    assert best.reasons == [
+        "practises data_breach",
+        "works in Chinese",
+        "takes urgent matters",
+        "5 of 5 weekly slots free",
+    ]
     assert other.reasons[1:3] == ["does not list Chinese", "not set up for urgent matters"]
-    assert best.factors == {"topic": True, "language": True, "urgent": True,
-                            "capacity_free": 5, "capacity": 5}
+    assert best.factors == {
+        "topic": True,
+        "language": True,
+        "urgent": True,
+        "capacity_free": 5,
+        "capacity": 5,
+    }
     assert best.score == matching.TOPIC_POINTS + matching.LANGUAGE_POINTS + matching.URGENT_POINTS + 10
     assert other.score == matching.TOPIC_POINTS + 10
 

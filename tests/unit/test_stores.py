@@ -6,11 +6,12 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
+from datetime import datetime, timedelta, timezone
 
 from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.retention import purge_conversations
+from bot.privacy import purge_conversations
 from bot.rasa.stores import ERASE_SLOT, ErasingSQLTrackerStore
 
 
@@ -53,7 +54,8 @@ def test_conversations_past_the_retention_period_are_deleted_whole(tmp_path, dom
             )
         )
     )
-    assert purge_conversations(f"sqlite:///{db}", days=180, now=now) == 1
+    cutoff = datetime.fromtimestamp(now, timezone.utc) - timedelta(days=180)
+    assert purge_conversations(f"sqlite:///{db}", cutoff) == 1
     assert rows(db, "old") == 0
     assert rows(db, "active") == 2, "a conversation still in use keeps its whole history"
-    assert purge_conversations(f"sqlite:///{tmp_path / 'missing.db'}", days=180) == 0
+    assert purge_conversations(f"sqlite:///{tmp_path / 'missing.db'}", cutoff) == 0

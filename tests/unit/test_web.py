@@ -95,7 +95,7 @@ def test_files_outside_the_static_folder_are_not_served():
 
 
 def test_the_widget_never_inserts_html():
-    from bot.ops.web.app import STATIC_DIR
+    from bot.ops.web.config import STATIC_DIR
 
     source = (STATIC_DIR / "lawbot-widget.js").read_text(encoding="utf-8")
     for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):

@@ -7,11 +7,12 @@ import logging
 
 from aiohttp import web
 
-from bot.ops.web.app import WebConfig, create_app
+from bot.ops.web.app import create_app
+from bot.ops.web.config import WebConfig
 
 
 def main(argv: list[str] | None = None) -> None:
-    defaults = WebConfig.from_env()
+    defaults = WebConfig.from_settings()
     parser = argparse.ArgumentParser(prog="python -m bot.ops.web", description=__doc__)
     parser.add_argument("--host", default=defaults.host, help="interface (env LAWBOT_HOST)")
     parser.add_argument("--port", type=int, default=defaults.port, help="port (env WEB_PORT)")

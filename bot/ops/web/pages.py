@@ -8,7 +8,7 @@ from string import Template
 
 from aiohttp import web
 
-from bot.ops.web.app import CONFIG, STATIC_DIR, template_path
+from bot.ops.web.config import CONFIG, STATIC_DIR, template_path
 
 LANGUAGES = ("zh", "en")
 
@@ -50,4 +50,5 @@ def setup(app: web.Application) -> None:
     app.router.add_get("/en", demo_en)
     app.router.add_get("/health", health)
     app.router.add_static("/static/", STATIC_DIR, follow_symlinks=False)
-    app.on_response_prepare.append(_no_cache_static)
+    # aiohttp 3.9's Signal annotation predates aiosignal 1.4's (a callback is taken for its argument)
+    app.on_response_prepare.append(_no_cache_static)  # type: ignore[arg-type]

@@ -11,12 +11,12 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
+from bot.rasa.channels.common import WECHAT_API_URL
 from bot.settings import Settings
 
 TELEGRAM = "bot.rasa.channels.telegram.TelegramInput"
 WECHAT = "bot.rasa.channels.wechat.WeChatInput"
 WEBSITE = "bot.rasa.channels.website.WebsiteInput"
-WECHAT_API_URL = "https://api.weixin.qq.com"
 
 
 def _present(values: dict[str, Any]) -> dict[str, Any]:

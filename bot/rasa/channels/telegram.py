@@ -27,7 +27,7 @@ import json
 import logging
 import os
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, cast
 
 from aiogram import Bot
 from aiogram.bot.api import TELEGRAM_PRODUCTION, TelegramAPIServer
@@ -39,9 +39,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.rasa.channels import texts
-from bot.rasa.channels.wechat import TTLCache, greet_payload
 from bot.language import Language
+from bot.rasa.channels import texts
+from bot.rasa.channels.common import TTLCache, greet_payload
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ def app_language(language_code: str | None) -> Language:
     return "zh" if (language_code or "").lower().startswith("zh") else "en"
 
 
-class TelegramOutput(RasaTelegramOutput):
+class TelegramOutput(RasaTelegramOutput):  # type: ignore[misc]  # rasa is untyped
     def __init__(self, access_token: str, server: TelegramAPIServer = TELEGRAM_PRODUCTION) -> None:
         Bot.__init__(self, access_token, server=server)
         self.long_payloads = TTLCache(max_entries=10_000, ttl=7 * 24 * 3600)
@@ -74,7 +74,8 @@ class TelegramOutput(RasaTelegramOutput):
 
     def payload_of(self, callback_data: str) -> str | None:
         if callback_data.startswith(_LONG_PAYLOAD_PREFIX):
-            return self.long_payloads.get(callback_data)
+            payload: str | None = self.long_payloads.get(callback_data)
+            return payload
         return callback_data
 
     async def send_text_with_buttons(
@@ -107,7 +108,7 @@ class TelegramOutput(RasaTelegramOutput):
         await self.send_message(recipient_id, text[:MAX_TEXT], reply_markup=markup)
 
 
-class TelegramInput(RasaTelegramInput):
+class TelegramInput(RasaTelegramInput):  # type: ignore[misc]  # rasa is untyped
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> TelegramInput:
         """The token and the secret may be left out of the credentials file: they are then read
@@ -117,7 +118,7 @@ class TelegramInput(RasaTelegramInput):
         if not token:
             cls.raise_missing_credentials_exception()
         return cls(
-            token,
+            cast(str, token),  # not empty: raise_missing_credentials_exception raised otherwise
             c.get("verify") or os.environ.get("TELEGRAM_VERIFY"),
             c.get("webhook_url") or os.environ.get("TELEGRAM_WEBHOOK_URL"),
             api_url=c.get("api_url") or os.environ.get("TELEGRAM_API_URL"),
@@ -169,7 +170,7 @@ class TelegramInput(RasaTelegramInput):
         telegram_webhook = Blueprint("telegram_webhook", __name__)
         out_channel = self.get_output_channel()
 
-        @telegram_webhook.listener("after_server_start")
+        @telegram_webhook.listener("after_server_start")  # type: ignore[untyped-decorator]  # sanic is untyped
         async def register_webhook(*_: Any) -> None:
             if not self.webhook_url:
                 logger.info("TELEGRAM_WEBHOOK_URL not set: Telegram's webhook left as it is")
@@ -180,21 +181,21 @@ class TelegramInput(RasaTelegramInput):
             except Exception as error:  # the server still serves the other channels
                 logger.error("Telegram webhook not set (%s); retry with GET .../set_webhook", error)
 
-        @telegram_webhook.listener("before_server_stop")
+        @telegram_webhook.listener("before_server_stop")  # type: ignore[untyped-decorator]  # sanic is untyped
         async def close_session(*_: Any) -> None:
             await out_channel.session.close()
 
-        @telegram_webhook.route("/", methods=["GET"])
+        @telegram_webhook.route("/", methods=["GET"])  # type: ignore[untyped-decorator]  # sanic is untyped
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
 
-        @telegram_webhook.route("/set_webhook", methods=["GET", "POST"])
+        @telegram_webhook.route("/set_webhook", methods=["GET", "POST"])  # type: ignore[untyped-decorator]  # sanic is untyped
         async def set_webhook(_: Request) -> HTTPResponse:
             if self.webhook_url and await self.set_webhook():
                 return response.text("Webhook setup successful")
             return response.text("Invalid webhook")
 
-        @telegram_webhook.route("/webhook", methods=["POST"])
+        @telegram_webhook.route("/webhook", methods=["POST"])  # type: ignore[untyped-decorator]  # sanic is untyped
         async def message(request: Request) -> HTTPResponse:
             if self.secret_token and request.headers.get(SECRET_HEADER) != self.secret_token:
                 return response.text("forbidden", status=403)

@@ -30,15 +30,15 @@ def valid_session_id(value: Any) -> str:
     return uuid.uuid4().hex
 
 
-class WebsiteInput(SocketIOInput):
+class WebsiteInput(SocketIOInput):  # type: ignore[misc]  # rasa is untyped
     """socket.io for the website widget (events, path and metadata key as in Rasa's channel)."""
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        blueprint = super().blueprint(on_new_message)
+        blueprint: Blueprint = super().blueprint(on_new_message)
         sio = self.sio
         assert sio is not None
 
-        async def session_request(sid: str, data: dict | None) -> None:
+        async def session_request(sid: str, data: dict[str, Any] | None) -> None:
             session_id = valid_session_id((data or {}).get("session_id"))
             if self.session_persistence:
                 await sio.enter_room(sid, session_id, namespace=self.namespace)

@@ -8,7 +8,7 @@ import json
 import logging
 import threading
 import time
-from typing import Any
+from typing import Any, Callable
 
 import requests
 
@@ -29,7 +29,12 @@ class WeChatAPIError(RuntimeError):
 
 class WeChatAPI:
     def __init__(
-        self, api_url: str, app_id: str, app_secret: str, timeout: float = 10, clock=time.monotonic
+        self,
+        api_url: str,
+        app_id: str,
+        app_secret: str,
+        timeout: float = 10,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.api_url = api_url.rstrip("/")
         self.app_id = app_id
@@ -93,7 +98,7 @@ class WeChatAPI:
                 timeout=self.timeout,
             )
             response.raise_for_status()
-            data = response.json()
+            data: dict[str, Any] = response.json()
             errcode = int(data.get("errcode") or 0)
             if errcode == 0:
                 return data

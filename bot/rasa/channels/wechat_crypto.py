@@ -15,10 +15,19 @@ import hashlib
 import hmac
 import os
 import struct
+from typing import Protocol
 
 from Crypto.Cipher import AES
 
 BLOCK_SIZE = 32  # WeChat pads to 32 bytes, not AES's 16
+
+
+class _Cipher(Protocol):
+    """What this module uses of a pycryptodome AES-CBC cipher."""
+
+    def encrypt(self, plaintext: bytes) -> bytes: ...
+
+    def decrypt(self, ciphertext: bytes) -> bytes: ...
 
 
 class WeChatCryptoError(ValueError):
@@ -32,7 +41,9 @@ def signature(*parts: str) -> str:
 
 
 def signature_matches(expected: str, given: str | None) -> bool:
-    return bool(given) and hmac.compare_digest(expected, given.lower())
+    if not given:
+        return False
+    return hmac.compare_digest(expected, given.lower())
 
 
 def pkcs7_pad(data: bytes, block_size: int = BLOCK_SIZE) -> bytes:
@@ -61,8 +72,9 @@ class WeChatCrypto:
             raise ValueError("the EncodingAESKey does not decode to 32 bytes")
         self.app_id = app_id
 
-    def _cipher(self):
-        return AES.new(self.key, AES.MODE_CBC, self.key[:16])
+    def _cipher(self) -> _Cipher:
+        cipher: _Cipher = AES.new(self.key, AES.MODE_CBC, self.key[:16])
+        return cipher
 
     def encrypt(self, message: str, random_prefix: bytes | None = None) -> str:
         body = message.encode("utf-8")

@@ -8,13 +8,22 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator, TypedDict
 
 from bot.language import detect_language
 from bot.settings import PROJECT_ROOT
 from bot.topics import topic_of_intent
 
 FALLBACK_INTENT = "nlu_fallback"
+
+
+class Classification(TypedDict):
+    """One classified message, as `lawbot classify` prints it."""
+
+    text: str
+    topic: str | None
+    confidence: float
+    language: str | None
 
 
 @contextlib.contextmanager
@@ -47,11 +56,12 @@ class Classifier:
         with _in_project_root():
             self._agent = self._loop.run_until_complete(_load(Agent, model_path))
 
-    def parse(self, text: str) -> dict:
+    def parse(self, text: str) -> dict[str, Any]:
         """Rasa's full parse of one message (intent, ranking, entities)."""
-        return self._loop.run_until_complete(self._agent.parse_message(text))
+        parsed: dict[str, Any] = self._loop.run_until_complete(self._agent.parse_message(text))
+        return parsed
 
-    def classify(self, text: str) -> dict:
+    def classify(self, text: str) -> Classification:
         """{"text", "topic", "confidence", "language"}: topic is a code, "out_of_scope", or
         None for messages that are not a problem description ("hi", "yes")."""
         parsed = self.parse(text)
@@ -68,12 +78,12 @@ class Classifier:
             "language": language,
         }
 
-    def classify_all(self, texts: Iterable[str]) -> Iterator[dict]:
+    def classify_all(self, texts: Iterable[str]) -> Iterator[Classification]:
         for text in texts:
             yield self.classify(text)
 
 
-async def _load(agent_class, model_path: Path):
+async def _load(agent_class: Any, model_path: Path) -> Any:  # rasa's Agent is untyped
     return agent_class.load(str(model_path))
 
 

@@ -1,5 +1,6 @@
 """The follow-up questions: starting an intake, asking each question, reading the answers,
-and the general information shaped by them. The logic is in `bot.intake`."""
+and the general information shaped by them. The logic is in `bot.intake`, `bot.triage` and
+`bot.prefill`; this module only carries it into Rasa."""
 
 from __future__ import annotations
 
@@ -12,19 +13,20 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.conversation import (
-    keep_language,
     language_of,
-    latest_entity,
+    language_slot,
     latest_intent,
     latest_text,
     legal_terms,
+    said,
+    send,
 )
 from actions.forms import AnswerValidation
-from bot import intake, topics
+from bot import intake, prefill, topics, triage
 
 MAX_SUMMARY = 2000
 
-# Slots of one intake: cleared when a new one starts, so answers never leak between matters.
+# Slots of one matter: cleared when a new one starts, so answers never leak between matters.
 INTAKE_SLOTS = (
     "intake_id",
     "topic",
@@ -36,6 +38,7 @@ INTAKE_SLOTS = (
     "intake_answer",
     "legal_terms",
 )
+# Slots of the person and their consents: kept when only the topic changes.
 CONTACT_FORM_SLOTS = (
     "privacy_consent",
     "consent_given_at",
@@ -51,6 +54,9 @@ CONTACT_FORM_SLOTS = (
     "summary_confirmed",
     "callback_requested",
     "lead_id",
+    "share_pending",
+    "share_offer",
+    "share_answer",
 )
 
 
@@ -76,9 +82,22 @@ def new_intake_id() -> str:
     return uuid.uuid4().hex
 
 
+def prefill_in(code: str, text: str, already: dict[str, Any], language: str) -> dict[str, Any]:
+    """What the text already answers, rendered in the conversation's language."""
+    return prefill.prefill(code, text, already, language=language)
+
+
+def _state(tracker: Tracker) -> tuple[str | None, str, dict[str, Any]]:
+    return (
+        tracker.get_slot("topic"),
+        tracker.get_slot("urgency") or "normal",
+        dict(tracker.get_slot("answers") or {}),
+    )
+
+
 class ActionStartIntake(Action):
     """A problem description: name the topic in plain words, triage it, give the immediate steps
-    when it is urgent, and set up the follow-up questions."""
+    when it is urgent, note what the description already answers, and set up the questions."""
 
     def name(self) -> str:
         return "action_start_intake"
@@ -92,22 +111,27 @@ class ActionStartIntake(Action):
         message = latest_text(tracker)
         if message.startswith("/"):  # a topic button: the description is what they typed before
             message = last_typed_message(tracker)
-        reasons = intake.triage(message)
+        answers = prefill_in(code, message, {}, language)
+        assessment = triage.assess(message, answers)
         dispatcher.utter_message(text=topics.get(code).acknowledge[language])
-        if reasons:
-            dispatcher.utter_message(text=intake.immediate_steps(reasons, language))
-        callback = tracker.get_slot("callback_requested")
+        if assessment.reasons:
+            dispatcher.utter_message(text=intake.immediate_steps(list(assessment.reasons), language))
+        # "That's not my question": the person and their consents stay; only the matter changes.
+        keep_person = bool(tracker.get_slot("topic_change"))
+        slots = INTAKE_SLOTS + (("summary_confirmed",) if keep_person else CONTACT_FORM_SLOTS)
         return [
-            *reset_events(),
-            SlotSet("intake_id", new_intake_id()),
+            *reset_events(slots),
+            SlotSet("intake_id", tracker.get_slot("intake_id") if keep_person else new_intake_id()),
             SlotSet("topic", code),
-            SlotSet("urgency", intake.urgency(reasons)),
-            SlotSet("urgency_reasons", reasons),
+            SlotSet("urgency", assessment.urgency),
+            SlotSet("urgency_reasons", list(assessment.reasons)),
             SlotSet("problem_summary", message[:MAX_SUMMARY]),
-            SlotSet("answers", {}),
+            SlotSet("answers", answers),
             SlotSet("bad_answers", 0),
             SlotSet("legal_terms", legal_terms(tracker)),
-            SlotSet("callback_requested", callback),
+            SlotSet("callback_requested", tracker.get_slot("callback_requested")),
+            SlotSet("topic_change", None),
+            *[SlotSet(k, v) for k, v in language_slot(tracker).items()],
         ]
 
 
@@ -119,21 +143,16 @@ class ActionAskIntakeAnswer(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         language = language_of(tracker)
-        question = intake.next_question(
-            tracker.get_slot("topic"),
-            tracker.get_slot("urgency") or "normal",
-            tracker.get_slot("answers") or {},
-        )
+        question = intake.next_question(*_state(tracker))
         if question is not None:
-            dispatcher.utter_message(
-                text=question.text[language], buttons=intake.question_buttons(question, language)
-            )
+            send(dispatcher, question.text[language], intake.question_choices(question, language))
         return []
 
 
 class ValidateIntakeForm(AnswerValidation):
     """One question at a time: the form asks `intake_answer` until the topic's questions are
-    answered; each answer is interpreted, stored in `answers`, and the slot cleared again."""
+    answered; each answer is interpreted, stored in `answers`, and the slot cleared again. An
+    answer that also answers later questions fills them too."""
 
     def name(self) -> str:
         return "validate_intake_form"
@@ -141,41 +160,34 @@ class ValidateIntakeForm(AnswerValidation):
     async def required_slots(
         self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[str]:
-        question = intake.next_question(
-            tracker.get_slot("topic"),
-            tracker.get_slot("urgency") or "normal",
-            tracker.get_slot("answers") or {},
-        )
-        return ["intake_answer"] if question else []
+        return ["intake_answer"] if intake.next_question(*_state(tracker)) else []
 
     def validate_intake_answer(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         language = language_of(tracker)
-        code = tracker.get_slot("topic")
-        urgency = tracker.get_slot("urgency") or "normal"
-        answers = dict(tracker.get_slot("answers") or {})
+        code, urgency, answers = _state(tracker)
         question = intake.next_question(code, urgency, answers)
-        if question is None:
+        if question is None or code is None:
             return {"intake_answer": None}
-        events: dict[str, Any] = {"intake_answer": None, **keep_language(tracker)}
-        answer = intake.interpret(
-            question, latest_text(tracker), latest_entity(tracker, "choice"), latest_intent(tracker)
-        )
+        events: dict[str, Any] = {"intake_answer": None}
+        answer = intake.interpret(question, said(tracker))
         if isinstance(answer, intake.Invalid):
             bad = int(tracker.get_slot("bad_answers") or 0) + 1
             if bad < intake.MAX_BAD_ANSWERS:
-                dispatcher.utter_message(response=answer.hint)
+                dispatcher.utter_message(response=f"utter_hint_{answer.reason}")
                 return {**events, "bad_answers": bad}
             dispatcher.utter_message(response="utter_moving_on")
             answer = intake.UNCLEAR
         answers[question.key] = answer
+        if answer not in (intake.SKIPPED, intake.UNCLEAR):
+            answers.update(prefill_in(code, latest_text(tracker), answers, language))
         events.update(answers=answers, bad_answers=0)
         # The answers can reveal urgency the first message did not (an incident still going on).
-        reasons = intake.triage(tracker.get_slot("problem_summary") or "", answers)
-        if reasons and urgency != "high":
-            dispatcher.utter_message(text=intake.immediate_steps(reasons, language))
-            events.update(urgency="high", urgency_reasons=reasons)
+        assessment = triage.assess(tracker.get_slot("problem_summary") or "", answers)
+        if assessment.reasons and urgency != "high":
+            dispatcher.utter_message(text=intake.immediate_steps(list(assessment.reasons), language))
+            events.update(urgency="high", urgency_reasons=list(assessment.reasons))
         return events
 
 

@@ -1,0 +1,69 @@
+"""Who the user is, from the answer to "your name, and your company if any": a name as people
+write it ("我姓王，叫王晓燕", "陈静 Jessica Chen", "Mike Zhang, No Limits Technology Co., Ltd.",
+"my name is Hu Xiaoming and the company is Smart Owl", "孙丽娜 叫我娜娜就行") and, when given in
+the same message, the company ("none" and "个人" say there is none)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot import contact
+from bot.contact_companies import NoCompany
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    company: str | None = None
+
+
+# Where a second thought starts: "… and the company is …", "…，是孩子他妈", "… 叫我娜娜就行".
+_CLAUSES = re.compile(r"\s*(?:[,，;；。.!！]|\s(?:and|but|from|at|with)\s|\s+)\s*", re.IGNORECASE)
+_COMPANY_SAID = re.compile(
+    r"(?:(?:the |my )?company(?: name)? is|(?:i )?work (?:at|for)|from|公司(?:名|名字|名称)?(?:是|叫)|在)\s*"
+    r"(.+?)(?:工作|上班)?$",
+    re.IGNORECASE,
+)
+MAX_KEPT = 60
+
+
+def _company(text: str) -> str | None:
+    """The company in what follows a name: said as one ("the company is …", "在…工作"), or
+    looking like one ("… Ltd", "…有限公司"); anything else there is not taken for a company."""
+    said = _COMPANY_SAID.search(text)
+    if said is None:
+        return contact.find_company(text)
+    answer = contact.parse_company_answer(said.group(1).strip(" 。"))
+    return answer if isinstance(answer, str) else None
+
+
+def parse_person(text: str) -> Person | contact.Problem:
+    """The name (and company) in an answer, or the problem that makes it unusable."""
+    value = " ".join(text.split())
+    name, company = contact.parse_name_and_company(value)
+    if not isinstance(name, contact.Problem):
+        return Person(name, company)
+    # The name first, then something else: take the longest leading part that is a name.
+    separators = list(_CLAUSES.finditer(value))
+    for match in reversed(separators):
+        head = contact.parse_name(value[: match.start()])
+        if match.start() > 0 and not isinstance(head, contact.Problem):
+            rest = value[match.end() :]
+            return Person(head, _company(rest) if re.search(r"\w", rest) else None)
+    details = contact.extract_details(value)
+    if details.name:
+        return Person(details.name, details.company)
+    return name
+
+
+def kept_as_typed(text: str) -> str | None:
+    """What the user typed as their name, when no name could be read from it but it is no markup
+    or garbage: kept (the read-back shows it and it can be corrected) rather than lost."""
+    value = " ".join(text.split())
+    if not value or re.search(r"[<>{}\[\]@#$%^*=|\\/`~]|\d", value) or len(value) > MAX_KEPT:
+        return None
+    return value
+
+
+__all__ = ["NoCompany", "Person", "kept_as_typed", "parse_person"]

@@ -1,0 +1,178 @@
+"""The read-back: everything the lead will hold, in the user's language, and the corrections a
+user makes to it ("the phone is wrong, it's 139…", "你把我名字写错了，是刘洋不是刘阳"). A
+correction changes the field it names and nothing else."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from bot import contact, topics
+from bot.intake import SKIPPED, UNCLEAR, answer_label, text
+from bot.language import Language
+
+TRIAGE_KEY = "triage"  # the answers' entry holding the reasons a matter is urgent (codes)
+
+_FIELD_WORDS: dict[str, tuple[str, ...]] = {
+    "counterparty": ("counterparty", "other party", "other side", "对方", "另一方", "被告", "对手"),
+    "phone": ("phone", "mobile", "number", "cell", "电话", "手机", "号码"),
+    "email": ("email", "e-mail", "mail", "邮箱", "邮件", "电邮"),
+    "wechat_id": ("wechat", "weixin", "微信"),
+    "company": ("company", "employer", "organisation", "organization", "公司", "单位", "企业"),
+    "name": ("name", "姓名", "名字", "称呼", "叫我", "spell", "姓"),
+    "preferred_channel": (
+        "contact me by",
+        "reach me by",
+        "prefer",
+        "联系方式偏好",
+        "怎么联系",
+        "联系渠道",
+        "联系我",
+    ),
+    "language": ("language", "english", "chinese", "语言", "英文", "英语", "中文"),
+}
+# "company name" is the company, "对方公司" the other party: the more specific field wins.
+_PRECEDENCE = (
+    "counterparty",
+    "email",
+    "wechat_id",
+    "phone",
+    "company",
+    "preferred_channel",
+    "language",
+    "name",
+)
+
+
+def field_to_correct(message: str) -> str | None:
+    """Which field a correction talks about: "the phone is wrong" -> phone, "电话写错了" -> phone."""
+    value = message.lower()
+    found = {name for name, words in _FIELD_WORDS.items() if any(word in value for word in words)}
+    if "@" in value:
+        found.add("email")
+    if "email" in found and "phone" in found and "@" in value:
+        found.discard("phone")
+    if "phone" in found and "wechat_id" in found and not re.search(r"\d{6,}", value):
+        found.discard("phone")
+    return next((name for name in _PRECEDENCE if name in found), None)
+
+
+# The new value inside a correction: "是刘洋不是刘阳", "it's Mike Zhang", "改成 …", "should be …".
+_NEW_VALUE = (
+    re.compile(
+        r"(?:应该是|应是|改成|改为|换成|正确的是|其实是|是)\s*[“\"']?([^，,。；;“”\"'!！?？]+?)[”\"']?\s*(?:[，,]?\s*不是|[，,。.!！]|$)"
+    ),
+    re.compile(
+        r"(?:it'?s|it is|should be|change (?:it )?to|correct (?:one )?is|actually|is)\s+"
+        r"[\"']?([^,;\"'!?]+?)[\"']?\s*(?:,?\s*not\b|[,.;!]|$)",
+        re.IGNORECASE,
+    ),
+    re.compile(r"[:：]\s*(.+)$"),
+)
+
+
+_NOT_A_VALUE = re.compile(
+    r"^(?:wrong|incorrect|not right|a typo|mistaken|错|错了|写错了|不对|有误)$", re.IGNORECASE
+)
+_REST_AFTER = re.compile(
+    r"(?:it'?s|it is|should be|change (?:it )?to|is|应该是|改成|改为|是|[:：])\s*(.+?)[\s.。!！]*$",
+    re.IGNORECASE,
+)
+
+
+_TAIL = re.compile(
+    r"(?:尾号|后(?:四|4|三|3|两|2)位|最后(?:几|四|4)位|last (?:\w+ )?digits?(?: are| is)?|ends? (?:in|with))\D{0,6}(\d{2,6})",
+    re.IGNORECASE,
+)
+
+
+def _new_tail(current: str | None, message: str) -> str | None:
+    """ "尾号是7210不是7201", "the last digits are 2234": the current number with its end replaced."""
+    tail = _TAIL.search(message)
+    if not current or not tail:
+        return None
+    digits = tail.group(1)
+    if len(digits) >= len(current) - 3:
+        return None
+    return current[: -len(digits)] + digits
+
+
+def corrected_value(field: str, message: str, current: str | None = None) -> str | None:
+    """The new value a correction carries, validated for its field; None when it carries none
+    (the field is then asked again). `current`: the value being corrected."""
+    if field in ("phone", "email", "wechat_id"):
+        found = contact.parse_methods(message).found
+        if field == "phone" and "phone" not in found:
+            return _new_tail(current, message)
+        return found.get(field)
+    if field in ("company", "counterparty"):
+        # company names carry commas and full stops ("No Limits Technology Co., Ltd."): the rest
+        # of the message after the last "it's" / "是" is the new value
+        for clause in reversed(
+            re.split(r"(?<=[，,。；;])\s*(?=(?:it'?s|it is|should be|应该是|改成|改为|是))", message)
+        ):
+            rest = _REST_AFTER.search(clause)
+            if rest:
+                candidate = re.split(r"[，,]\s*(?:不是|not)\b", rest.group(1))[0].strip(" “”\"'")
+                if len(candidate) >= 2 and not _NOT_A_VALUE.match(candidate):
+                    return candidate[:200]
+        return None
+    for pattern in _NEW_VALUE:
+        for candidate in pattern.findall(message):
+            candidate = candidate.strip()
+            if not candidate or _NOT_A_VALUE.match(candidate):
+                continue
+            if any(word in candidate.lower() for word in _FIELD_WORDS.get(field, ())):
+                continue
+            # "是刘洋 海洋的洋": the name, then how it is written
+            words = candidate.split()
+            for end in range(len(words), 0, -1):
+                name = contact.parse_name(" ".join(words[:end]))
+                if not isinstance(name, contact.Problem):
+                    return name
+    return None
+
+
+def summary(lead: Mapping[str, Any], language: Language, heading: bool = True) -> str:
+    """The read-back of everything the lead will hold, in the user's language."""
+    from bot import triage
+
+    code = lead.get("topic")
+    contact_fields = lead.get("contact") or {}
+    lines = [text("summary.heading", language)] if heading else []
+    answers = dict(lead.get("answers") or {})
+    reasons = answers.pop(TRIAGE_KEY, None) or []
+    if code in topics.TOPIC_CODES:
+        topic_line = topics.get(code).name[language]
+        if lead.get("urgency") == "high":
+            topic_line += text("summary.urgent_suffix", language)
+        lines.append(f"• {text('summary.topic', language)}: {topic_line}")
+        if lead.get("urgency") == "high" and reasons:
+            labels = text("summary.list_separator", language).join(
+                triage.reason_label(reason, language) for reason in reasons
+            )
+            lines.append(f"• {text('summary.urgent_because', language)}: {labels}")
+    if lead.get("summary"):
+        lines.append(f"• {text('summary.description', language)}: “{lead['summary']}”")
+    for key, value in answers.items():
+        question = next((q for q in topics.get(code).questions if q.key == key), None) if code else None
+        if question is None:
+            continue  # only the topic's own questions are read back
+        lines.append(f"• {question.text[language]} {answer_label(str(code), key, value, language)}")
+    for field_name in ("name", "company", "phone", "email", "wechat_id", "preferred_channel"):
+        value = contact_fields.get(field_name)
+        if value:
+            if field_name == "preferred_channel":
+                value = text(f"channels.{value}", language)
+            lines.append(f"• {text(f'summary.{field_name}', language)}: {value}")
+    if lead.get("counterparty"):
+        lines.append(f"• {text('summary.counterparty', language)}: {lead['counterparty']}")
+    preferred_language = text("languages." + str(lead.get("language") or language), language)
+    lines.append(f"• {text('summary.language', language)}: {preferred_language}")
+    if lead.get("callback_requested"):
+        lines.append("• " + text("summary.callback", language))
+    return "\n".join(lines)
+
+
+__all__ = ["SKIPPED", "UNCLEAR", "corrected_value", "field_to_correct", "summary"]

@@ -1,0 +1,207 @@
+"""Triage, read the way a careful paralegal reads an intake message: is someone detained, is an
+attack or leak still under way, are the police or a regulator involved, is there a deadline
+within two weeks?
+
+The message is cut into sentences and clauses (both scripts, full-width punctuation, commas,
+"but"/"但是"). In each clause the cues are found together with what they apply to (a person is
+held; code, servers and goods are not; an export is an incident when an unknown account or an
+insider does it), then the scopes of the clause are applied: negation ("没人被抓", "nobody was
+arrested"), time ("last year", "已经处理完", "明年"), hypotheticals and general questions ("what
+if the police come", "如果警察来了怎么办", "can the CAC fine us?"), and topics (a game, an app, a
+thesis or a film *about* detention or ransomware). Dates count from the day the message names
+("today is the 9th") or else from today.
+
+The engine is split in five modules: bot/triage_text.py (vocabulary, clauses, scopes),
+bot/triage_rules.py (the cues of a clause), bot/triage_dates.py (dates and durations),
+bot/triage_calendar.py (numbers, calendar arithmetic, what day the message says it is) and this
+one (the public face, the message as a whole, deadlines). The word lists live in
+bot/knowledge/triage.yml; the modules hold only the logic. Pure domain: no Rasa in here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Mapping, Sequence
+
+from bot.triage_calendar import anchored_today
+from bot.triage_dates import DONE_WITHIN, times
+from bot.triage_rules import (
+    Hit,
+    authority_contacts,
+    cancellers,
+    detentions,
+    incidents,
+    insider_acts,
+    still_going,
+    user_says_not_urgent,
+)
+from bot.triage_text import (
+    Clause,
+    framed,
+    generic_law,
+    has_authority,
+    hypothetical,
+    negated,
+    node,
+    normalise,
+    real,
+    rx,
+    split_clauses,
+)
+
+REASONS: tuple[str, ...] = ("detention", "ongoing_incident", "authority_contact", "deadline")
+URGENT_WITHIN_DAYS = 14
+
+# Answers that by themselves make a matter urgent: (question key, value) -> reason
+# (the same mapping as bot/intake.py).
+_URGENT_ANSWERS: dict[tuple[str, str], str] = {
+    ("ongoing_or_contained", "ongoing"): "ongoing_incident",
+    ("regulators_involved", "yes"): "authority_contact",
+    ("authority_request", "yes"): "authority_contact",
+    ("received", "inspection"): "authority_contact",
+    ("received", "rectification"): "authority_contact",
+    ("received", "penalty"): "authority_contact",
+    ("stage", "investigation"): "authority_contact",
+    ("stage", "charged"): "authority_contact",
+    ("stage", "detained"): "detention",
+}
+# Answers that say a reason found in the opening message no longer holds.
+_CALMING_ANSWERS: dict[tuple[str, str], str] = {
+    ("ongoing_or_contained", "contained"): "ongoing_incident",
+}
+# Stored answers that carry no text to read ("don't know", "skip", two bad answers).
+_EMPTY_ANSWERS = frozenset({"", "unknown", "unclear", "unsure", "skip"})
+
+
+@dataclass(frozen=True)
+class Triage:
+    urgency: str  # "high" | "normal"
+    reasons: tuple[str, ...]  # drawn from REASONS, in that order
+
+
+def _findings(message: str, today: date, deadline_answer: bool = False) -> set[str]:
+    text = normalise(message)
+    today = anchored_today(text, today)
+    clauses = split_clauses(text, today)
+    hits: list[Hit] = []
+    released: list[int] = []
+    contained: list[int] = []
+    resolved: list[int] = []
+    for index, clause in enumerate(clauses):
+        following = clauses[index + 1] if index + 1 < len(clauses) else None
+        if following is not None and following.sentence != clause.sentence:
+            following = None
+        detained = list(detentions(clause, text))
+        hits.extend(detained)
+        hits.extend(incidents(clause, following))
+        hits.extend(insider_acts(clauses, index))
+        hits.extend(authority_contacts(clause, detained))
+        for match in rx("detention.bail").finditer(clause.text):
+            if real(clause, match.start()):
+                hits.append(Hit("authority_contact", clause.offset + match.start()))
+                released.append(clause.offset + match.start())
+        released.extend(cancellers(clause, "detention.release"))
+        contained.extend(cancellers(clause, "incident.contained"))
+        resolved.extend(cancellers(clause, "authority.resolved"))
+
+    hits.extend(still_going(clauses))
+
+    def stands(hit: Hit) -> bool:
+        if hit.reason == "detention":
+            return not any(p > hit.position for p in released)
+        if hit.reason == "ongoing_incident":
+            # Once the user says it is contained, only a later "still ..." reopens it.
+            return not contained or (hit.continuing and all(p < hit.position for p in contained))
+        if hit.reason == "authority_contact":
+            return not any(p > hit.position for p in resolved)
+        return True
+
+    found = {hit.reason for hit in hits if stands(hit)}
+    if not user_says_not_urgent(clauses) and _deadline(clauses, today, deadline_answer):
+        found.add("deadline")
+    return found
+
+
+def _deadline(clauses: Sequence[Clause], today: date, deadline_answer: bool) -> bool:
+    """A date within two weeks that binds: bounded ("by", "前"), an obligation, set by an authority,
+    or answered to the deadline question; not when it is only when something happened ("received
+    the notice today"), how fast an attack went, a restriction ("don't leave town for a few
+    days") or an exercise ("a moot court hearing on the 18th")."""
+    for clause in clauses:
+        if (
+            clause.time == "far_past"
+            or generic_law(clause)
+            or (
+                clause.question
+                and (clause.has("hypothetical.definition") or clause.has("hypothetical.aux_question"))
+            )
+        ):
+            continue
+        # "Don't leave town these days" bounds a restriction, not something to be done.
+        if clause.has("deadline.restriction"):
+            continue
+        # "We received the notice today": today is when it happened.
+        happened_today = clause.has("deadline.event") and not clause.has("deadline.strong")
+        obligation = clause.has("deadline.obligation")
+        plan = clause.has("deadline.plan")
+        # A date the police or a regulator set (an interview, a reply) binds like a deadline.
+        set_by_authority = has_authority(clause) and not clause.has("hypothetical.intention")
+        # "…will revoke our permit if we don't reply within 10 days": the negation is the threat's.
+        threat = clause.conditional_at is not None and any(
+            c.has("deadline.future") for c in clauses if c.sentence == clause.sentence
+        )
+        # "locked again within an hour": how fast an attack went, not a time limit.
+        attack_speed = not obligation and clause.has("incident.cues") and not clause.has("deadline.future")
+        for when in times(clause.text, today):
+            if when.days is None or not 0 <= when.days <= URGENT_WITHIN_DAYS or attack_speed:
+                continue
+            if negated(clause, when.start) and not threat:
+                continue
+            if DONE_WITHIN.search(clause.text[: when.start + 1]) or framed(clause, when.start):
+                continue
+            if when.days == 0 and not when.bounded and happened_today:
+                continue
+            if deadline_answer:
+                return True
+            if set_by_authority and when.future and not hypothetical(clause, when.start):
+                return True
+            if plan and not obligation:
+                continue
+            if when.bounded or obligation:
+                return True
+    return False
+
+
+# ---------------------------------------------------------------- the public face
+
+
+def assess(message: str, answers: Mapping[str, object] | None = None, today: date | None = None) -> Triage:
+    """How urgent the matter is and why: in the message and in the follow-up answers.
+    `today` places relative dates ("周五前", "by December 3"); it defaults to date.today()."""
+    today = today or date.today()
+    found = _findings(message or "", today)
+    for key, value in (answers or {}).items():
+        code = (key, str(value))
+        if code in _URGENT_ANSWERS:
+            found.add(_URGENT_ANSWERS[code])
+        elif code in _CALMING_ANSWERS:
+            found.discard(_CALMING_ANSWERS[code])
+        elif isinstance(value, str) and value.strip().lower() not in _EMPTY_ANSWERS:
+            deadline_key = key in set(node("deadline_answer_keys"))
+            found |= _findings(value, today, deadline_answer=deadline_key)
+    reasons = tuple(reason for reason in REASONS if reason in found)
+    return Triage("high" if reasons else "normal", reasons)
+
+
+def is_contest(message: str) -> bool:
+    """The user disputes that the matter is urgent ("为什么写紧急？没人被抓", "it's not urgent")."""
+    return bool(rx("contest.disputes").search(normalise(message or "")))
+
+
+def reason_label(reason: str, language: str) -> str:
+    """A reason in plain words ("someone is detained" / "有人被羁押"), never the code."""
+    labels = node("labels")
+    if reason not in labels:
+        raise ValueError(f"unknown triage reason {reason!r}")
+    words = labels[reason]
+    return str(words.get(language) or words["en"])

@@ -1,0 +1,257 @@
+"""The reading apparatus of the triage engine (bot/triage.py): the cue vocabularies of
+bot/knowledge/triage.yml as regular expressions, the cutting of a message into clauses, and the
+scopes that take a cue out of the present facts of the user's own matter: negation, time,
+hypotheticals and general questions, titles, and topics (a product, a study or a story *about*
+police or ransomware)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any, Sequence
+
+import yaml
+
+KNOWLEDGE = Path(__file__).resolve().parent / "knowledge" / "triage.yml"
+
+# ---------------------------------------------------------------- vocabulary
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> dict[str, Any]:
+    loaded = yaml.safe_load(KNOWLEDGE.read_text(encoding="utf-8"))
+    if not isinstance(loaded, dict):
+        raise ValueError(f"{KNOWLEDGE} is not a mapping")
+    return loaded
+
+
+def node(path: str) -> Any:
+    found: Any = vocabulary()
+    for part in path.split("."):
+        found = found[part]
+    return found
+
+
+def _patterns(path: str) -> tuple[list[str], list[str]]:
+    found = node(path)
+    if isinstance(found, dict):
+        return [str(p) for p in found.get("en") or []], [str(p) for p in found.get("zh") or []]
+    return [str(p) for p in found], []
+
+
+def _alternation(patterns: Sequence[str]) -> str:
+    return "|".join(f"(?:{p})" for p in patterns) or r"(?!x)x"
+
+
+@cache
+def _words(path: str) -> str:
+    """A word list as one alternation: English entries as whole words, Chinese as they are."""
+    english, chinese = _patterns(path)
+    return _alternation([rf"\b(?:{p})\b" for p in english] + chinese)
+
+
+@cache
+def rx(path: str) -> re.Pattern[str]:
+    english, chinese = _patterns(path)
+    authority, person = f"(?:{_words('entities.authority')})", f"(?:{_words('entities.person')})"
+    expanded = [p.replace("{auth}", authority).replace("{person}", person) for p in english + chinese]
+    return re.compile(_alternation(expanded), re.IGNORECASE)
+
+
+@cache
+def entity_rx(kind: str) -> re.Pattern[str]:
+    return re.compile(_words(f"entities.{kind}"), re.IGNORECASE)
+
+
+# ---------------------------------------------------------------- clauses
+
+_SENTENCE = re.compile(r"(?:[^.!?。;\n]|\.(?=\s*\d|\w))+[.!?。;\n]*")
+_CLAUSE_BREAK = re.compile(
+    r",|\s+-\s+|—|"
+    r"\b(?=(?:but|however|although|though|whereas|because|unless|whenever|when|while|"
+    r"what\s+if|if|now\s+that|so\s+that|even\s+though|except\s+that)\b)|"
+    r"(?=(?<!不)但(?!凡)|不过|可是|然而|虽然|因为|如果|假如|(?<![主只就])要是|万一)|"
+    r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])",  # Chinese written with spaces between clauses
+    re.IGNORECASE,
+)
+_ZH_QUESTION = re.compile(r"吗|呢|什么|怎么|如何|哪|为什么|为啥|啥|咋|是否|多少|么\s*$")
+CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+@dataclass
+class Clause:
+    text: str
+    offset: int  # in the normalised message
+    sentence: int
+    question: bool
+    conditional_at: int | None = None  # position from which a condition ("if") holds
+    time: str | None = None  # "far_past" | "far_future" | None
+    # An authority named in the clause before, same sentence: the subject this clause leaves
+    # out ("网信办的人刚走，让我们三天内整改", "the police came, they took my brother").
+    prior_authority: bool = False
+    sentence_text: str = ""
+    in_sentence: int = 0  # where the clause starts in its sentence
+
+    def has(self, path: str, before: int | None = None) -> bool:
+        return any(before is None or match.start() < before for match in rx(path).finditer(self.text))
+
+
+def normalise(message: str) -> str:
+    text = unicodedata.normalize("NFKC", message)
+    return text.replace("’", "'").replace("‘", "'")
+
+
+def _long_ago(text: str, today: date) -> bool:
+    for match in rx("time.far_past").finditer(text):
+        year = re.search(r"(?:19|20)\d\d", match.group())
+        if year is None or int(year.group()) < today.year:
+            return True
+    return bool(rx("time.experiential").search(text)) and not rx("time.present").search(text)
+
+
+def split_clauses(message: str, today: date) -> list[Clause]:
+    clauses: list[Clause] = []
+    for number, sentence in enumerate(_SENTENCE.finditer(message)):
+        raw = sentence.group()
+        question = "?" in raw or bool(_ZH_QUESTION.search(raw.rstrip(".!?。;\n ")))
+        cuts = sorted({0, len(raw), *(m.start() for m in _CLAUSE_BREAK.finditer(raw))})
+        previous: Clause | None = None
+        for start, end in zip(cuts, cuts[1:], strict=False):
+            text = raw[start:end]
+            if not text.strip(" ,.!?;\n"):
+                continue
+            clause = Clause(
+                text, sentence.start() + start, number, question, sentence_text=raw, in_sentence=start
+            )
+            condition = rx("hypothetical.conditional").search(text)
+            if previous is not None:
+                clause.prior_authority = names_authority(previous)
+            if previous is not None and previous.conditional_at is not None:
+                clause.conditional_at = 0
+            elif condition:
+                clause.conditional_at = condition.start()
+            if _long_ago(text, today):
+                clause.time = "far_past"
+            elif rx("time.far_future").search(text):
+                clause.time = "far_future"
+            elif previous is not None:
+                now = clause.has("incident.continuing") or clause.has("time.present")
+                clause.time = None if now else previous.time
+            clauses.append(clause)
+            previous = clause
+    return clauses
+
+
+# ---------------------------------------------------------------- scopes
+
+
+def negated(clause: Clause, at: int, since: int = 0) -> bool:
+    """A negator governs the cue at `at`: a few words (or characters) before it, same clause,
+    after `since` (a negator inside "someone we don't know", "不认识的" qualifies the agent)."""
+    before = clause.text[since:at]
+    if CJK.search(before[-2:] or "") or (at < len(clause.text) and CJK.match(clause.text[at])):
+        window = before[-8:]
+    else:
+        window = " ".join(before.split()[-4:])
+        window = " " + window if window else window
+    barriers = list(rx("negation.barrier").finditer(window))
+    if barriers:
+        window = window[barriers[-1].end() :]
+    return bool(rx("negation").search(window))
+
+
+PAST_VERB = re.compile(
+    r"\w+ed\b|\b(?:took|taken|came|got|caught|held|sent|gave|given|froze|frozen)\b", re.IGNORECASE
+)
+
+
+def hypothetical(clause: Clause, at: int) -> bool:
+    """The cue is a condition, a fear, a plan or a question about the general case. A question
+    about a past event presupposes it ("Is it legal that they detained him?")."""
+    if clause.conditional_at is not None and clause.conditional_at <= at:
+        return True
+    if clause.has("hypothetical.clause_wide"):
+        return True
+    if clause.has("hypothetical.modal", before=at):
+        return True
+    for intention in rx("hypothetical.intention").finditer(clause.text[:at]):
+        reach = 8 if CJK.search(intention.group()) else 25
+        if at - intention.end() <= reach:
+            return True
+    if clause.question:
+        if clause.has("hypothetical.definition"):
+            return True
+        if clause.has("hypothetical.aux_question") and not PAST_VERB.match(clause.text, at):
+            return True
+        if clause.has("hypothetical.question_modal", before=at):
+            return True
+    return False
+
+
+def generic_law(clause: Clause) -> bool:
+    """A statement about what the law says, with no one of ours in it."""
+    return clause.has("hypothetical.law") and not entity_rx("first_person").search(clause.text)
+
+
+def about_others(clause: Clause, company_matter: bool = True) -> bool:
+    """Another company's matter, or people in general ("people get arrested for it")."""
+    if company_matter and clause.has("authority.other_party"):
+        return True
+    return (
+        clause.has("authority.generic_subject")
+        and not entity_rx("first_person").search(clause.text)
+        and not clause.has("incident.recent")
+    )
+
+
+def _not_now(clause: Clause) -> bool:
+    return clause.time is not None
+
+
+def real(clause: Clause, at: int) -> bool:
+    return not (negated(clause, at) or hypothetical(clause, at) or _not_now(clause) or framed(clause, at))
+
+
+def in_title(clause: Clause, match: re.Match[str]) -> bool:
+    """ "Arrested Development": a capitalised cue next to another capitalised word, or a quote."""
+    text = clause.text
+    before = text[: match.start()]
+    for opening, closing in (("“", "”"), ("《", "》"), ("「", "」"), ('"', '"')):
+        if opening == closing:
+            if before.count(opening) % 2 == 1:
+                return True
+        elif before.count(opening) > before.count(closing):
+            return True
+    word = match.group()
+    if not word[:1].isupper():
+        return False
+    after = text[match.end() :].lstrip()
+    previous = before.split()[-1:] if before.strip() else []
+    next_capital = bool(after[:1].isupper()) and not after.startswith("I ")
+    previous_capital = bool(previous and previous[0][:1].isupper() and previous[0] not in ("I",))
+    return next_capital or previous_capital
+
+
+def framed(clause: Clause, at: int) -> bool:
+    """The word at `at` names what a product, a work or a study is about, not an event of the
+    user's ("a game mode set in a detention centre", "an app called 'Police Radar'", "我的论文写的是
+    刑事拘留期限")."""
+    if any(link.end() <= at for link in rx("hypothetical.topic").finditer(clause.text)):
+        return True
+    return any(
+        span.start() <= at < span.end() for span in rx("hypothetical.topic_span").finditer(clause.text)
+    )
+
+
+def names_authority(clause: Clause) -> bool:
+    """An authority acts in the clause: named there, and not inside the name or the topic of a
+    product ("Police Radar")."""
+    return any(not framed(clause, m.start()) for m in entity_rx("authority").finditer(clause.text))
+
+
+def has_authority(clause: Clause) -> bool:
+    return clause.prior_authority or names_authority(clause)

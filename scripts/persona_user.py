@@ -1,0 +1,174 @@
+"""A stranger, simulated: a persona written by someone who never saw the rules or the training
+data (tests/strangers/users_*.yml) talks to the real REST channel. It answers each question the
+bot asks with what that person would say (their own words from the persona), taps or types
+button labels the way the persona does, and corrects the read-back as the persona planned."""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot import intake, topics
+from bot.settings import PROJECT_ROOT
+from scripts.simulated_user import Reply, RestChat, saved_reference
+
+
+@lru_cache(maxsize=1)
+def _responses() -> dict[str, list[str]]:
+    """Every text of every domain response, by response name."""
+    texts: dict[str, list[str]] = {}
+    for path in sorted((PROJECT_ROOT / "domain").glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for name, variations in (data.get("responses") or {}).items():
+            texts.setdefault(name, []).extend(v.get("text", "") for v in variations)
+    return texts
+
+
+def _starts(reply: str, response: str) -> bool:
+    """Whether a reply is (the beginning of) one of the response's texts."""
+    return any(t and reply.strip().startswith(t.strip()[:40]) for t in _responses().get(response, []))
+
+
+def _is_question(reply: str, *keys: str) -> bool:
+    return any(
+        reply.strip().startswith(intake.text(key, lang).strip()[:30]) for key in keys for lang in ("en", "zh")
+    )
+
+
+@lru_cache(maxsize=1)
+def _topic_questions() -> dict[str, tuple[str, str]]:
+    """Question text (either language) -> (topic, key)."""
+    found: dict[str, tuple[str, str]] = {}
+    for code, topic in topics.all_topics().items():
+        for question in topic.questions:
+            for text in question.text.values():
+                found[text.strip()] = (code, question.key)
+    return found
+
+
+@dataclass
+class Turn:
+    asked: str
+    said: str
+
+
+@dataclass
+class PersonaUser:
+    persona: dict[str, Any]
+    chat: RestChat
+    seed: int = 7
+    turns: list[Turn] = field(default_factory=list)
+    saved: str | None = None
+    shared_answered: bool = False
+
+    def __post_init__(self) -> None:
+        self.details = list(self.persona.get("details") or [])
+        self.readback = list(self.persona.get("readback") or ["ok"])
+        self.random = random.Random(self.seed)
+        self.language = self.persona["language"]
+        self.corrected: list[str] = []
+
+    # -- what the person says to each kind of question
+
+    def _choice(self, chips: list[dict[str, str]]) -> tuple[str, str]:
+        """(how, what): the chip this person would pick - the one whose words their story uses,
+        else "not sure", else the first - tapped, typed or given by number, as the persona does."""
+        real = [c for c in chips if not re.match(r"(?i)skip|跳过", c["title"])]
+        story = " ".join([self.persona["opening"], *(self.persona.get("details") or [])]).lower()
+
+        def overlap(chip: dict[str, str]) -> int:
+            words = re.findall(r"[a-z]{4,}|[\u4e00-\u9fff]{2}", chip["title"].lower())
+            return sum(word in story for word in words)
+
+        unsure = [c for c in real if re.search(r"(?i)not sure|unsure|don't know|不确定|不清楚|不知道", c["title"])]
+        best = max(real, key=overlap) if real else chips[0]
+        pick = best if overlap(best) else (unsure[0] if unsure else (real or chips)[0])
+        style = self.persona.get("choice_style", "tap")
+        if style == "mixed":
+            style = self.random.choice(["tap", "type", "number"])
+        if style == "number":
+            return "type", str(chips.index(pick) + 1)
+        if style == "type":
+            return "type", pick["title"]
+        return "tap", pick["payload"]
+
+    def _free(self) -> str:
+        if self.details:
+            return self.details.pop(0)
+        return "不清楚" if self.language == "zh" else "not sure"
+
+    def next_message(self, replies: list[Reply]) -> tuple[str, str]:
+        """(what was asked, what the person sends)."""
+        texts = [r.text for r in replies if r.text]
+        chips = [b for r in replies for b in r.buttons]
+        last = texts[-1] if texts else ""
+        mine = topics.get(self.persona["expect"]["topic"]).name[self.language]
+        if any(c["title"] == mine for c in chips):
+            return "topics", next(c["payload"] for c in chips if c["title"] == mine)
+        share_labels = {intake.text(f"share_{v}", lang) for v in ("yes", "no") for lang in ("en", "zh")}
+        if any(c["title"] in share_labels for c in chips):
+            self.shared_answered = True
+            return "share", self.persona.get("share") or ("同意" if self.language == "zh" else "yes")
+        if _starts(last, "utter_ask_privacy_consent") or _starts(last, "utter_ask_sensitive_consent"):
+            return "consent", self.persona["consent"]
+        if _starts(last, "utter_ask_contact_name"):
+            return "name", self.persona["name"]
+        if _starts(last, "utter_ask_contact_methods"):
+            return "contact", self.persona["contact"]
+        if _starts(last, "utter_ask_counterparty"):
+            return "counterparty", self.persona.get("counterparty") or self._free()
+        if _starts(last, "utter_ask_erasure_answer"):
+            return "erasure", "不" if self.language == "zh" else "no"
+        if any(_is_question(t, "ask_confirm") for t in texts) or any(
+            t.rstrip().endswith(intake.text("ask_confirm", lang)) for t in texts for lang in ("en", "zh")
+        ):
+            answer = self.readback.pop(0) if self.readback else ("对" if self.language == "zh" else "yes")
+            return "readback", answer
+        if _is_question(last, "which_field"):
+            return "which_field", self.corrected[-1] if self.corrected else self.persona["name"]
+        question = _topic_questions().get(last.strip())
+        if question:
+            if chips:
+                how, what = self._choice(chips)
+                return f"question:{question[1]}:{how}", what
+            return f"question:{question[1]}", self._free()
+        if chips:  # some other choice
+            how, what = self._choice(chips)
+            return f"choice:{how}", what
+        return "other", self._free()
+
+    def play(self, max_turns: int = 16) -> PersonaUser:
+        replies = self.chat.say(self.persona["opening"])
+        self.turns.append(Turn("opening", self.persona["opening"]))
+        while len(self.turns) < max_turns:
+            self.saved = self.saved or saved_reference(replies)
+            asked, message = self.next_message(replies)
+            if self.saved and asked != "share":
+                break
+            if asked == "other" and self.saved:
+                break
+            self.turns.append(Turn(asked, message))
+            replies = self.chat.say(message)
+            if asked == "share":
+                break
+        self.saved = self.saved or saved_reference(replies)
+        return self
+
+    @property
+    def turns_to_lead(self) -> int:
+        """User turns up to the one that got the lead saved (the share answer not counted)."""
+        return len([t for t in self.turns if t.asked != "share"])
+
+
+def load_personas(directory: Path | None = None) -> list[dict[str, Any]]:
+    folder = directory or PROJECT_ROOT / "tests" / "strangers"
+    personas: list[dict[str, Any]] = []
+    for path in sorted(folder.glob("users_*.yml")):
+        personas.extend(yaml.safe_load(path.read_text(encoding="utf-8")) or [])
+    return personas

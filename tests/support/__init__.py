@@ -1,0 +1,97 @@
+"""What the tests share besides fixtures: starting the real stack, the PostgreSQL check, a
+complete lead's fields. Fixtures (tests/conftest.py) and tests import from here."""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from bot.settings import Settings
+from bot.settings import load as load_settings
+
+TELEGRAM_SECRET = "tg-webhook-secret-0123456789"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_stack(var_dir, model_path, env: dict[str, str] | None = None):
+    """The real servers on free ports with their own var/ directory (leads database migrated).
+    `env` is set for the start only: the children keep their copy, the tests' process does not."""
+    from bot.db import upgrade
+    from bot.ops.supervisor import Stack
+
+    base = load_settings()
+    settings = Settings(
+        var_dir=var_dir,
+        model_path=model_path,
+        spacy_model_dir=base.spacy_model_dir,
+        rasa_port=free_port(),
+        action_port=free_port(),
+        host="127.0.0.1",
+        web_port=free_port(),
+    )
+    upgrade(f"sqlite:///{settings.var_dir / 'leads.db'}")
+    env = env(settings) if callable(env) else (env or {})
+    saved = {name: os.environ.get(name) for name in env}
+    os.environ.update(env)
+    try:
+        running = Stack(settings)
+        running.start(progress=False)
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    return running
+
+
+# The leads database, real in both its forms: a SQLite file (the embedded default) and a fresh
+# PostgreSQL database per test (the production profile), both migrated by Alembic.
+POSTGRES_ADMIN_URL = os.environ.get(
+    "LAWBOT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+
+
+def require_postgres():
+    """The PostgreSQL server's admin engine; a test without it fails in CI, is skipped elsewhere."""
+    try:
+        admin = create_engine(POSTGRES_ADMIN_URL, future=True, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text("select 1"))
+    except Exception as error:  # noqa: BLE001
+        if os.environ.get("LAWBOT_CI"):
+            pytest.fail(f"PostgreSQL must be running in CI: {error}")
+        pytest.skip(f"PostgreSQL not reachable: {error}")
+    return admin
+
+
+def lead_fields(**overrides) -> dict:
+    """A complete lead as the intake saves it (a Chinese ransomware case unless overridden)."""
+    fields = dict(
+        channel="rest",
+        conversation_id=f"conv-{uuid.uuid4().hex[:8]}",
+        language="zh",
+        topic="data_breach",
+        urgency="high",
+        summary="服务器被勒索病毒加密，客户数据可能泄露",
+        answers={"ongoing_or_contained": "ongoing"},
+        contact={
+            "name": "王芳",
+            "phone": "+8613812345678",
+            "email": "wang@example.com",
+            "preferred_channel": "phone",
+        },
+        counterparty=None,
+        consent={"notice_version": "2026-11", "given_at": "2026-11-29T06:00:00Z", "share_with_firms": False},
+    )
+    fields.update(overrides)
+    return fields
