@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import ValidationAction
 from rasa_sdk.types import DomainDict
 
-from actions.conversation import latest_text
+from actions.conversation import latest_entity, latest_text
 from bot.language import conversation_language
 
 
@@ -22,5 +22,9 @@ class ValidateSlotMappings(ValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         current = tracker.get_slot("language")
+        # a channel greeting a new user says the language of their app: /greet{"language": "zh"}
+        given = latest_entity(tracker, "language")
+        if given in ("en", "zh"):
+            return {"language": given} if given != current else {}
         decided = conversation_language(current if current in ("en", "zh") else None, latest_text(tracker))
         return {"language": decided} if decided and decided != current else {}

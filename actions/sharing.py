@@ -105,6 +105,11 @@ class ActionShareLead(Action):
         return record_share(dispatcher, tracker, tracker.get_slot("share_answer") or "")
 
 
+def offer_still_open(tracker: Tracker) -> bool:
+    """Firms were named and the lead is not on its way to them yet (declined or unanswered)."""
+    return bool(tracker.get_slot("share_offer") and tracker.get_slot("lead_id"))
+
+
 class ActionAnswerYesNo(Action):
     """A yes or no outside any question: the answer to a still-open offer to the firms, if there
     is one; otherwise "anything else?"."""
@@ -114,7 +119,7 @@ class ActionAnswerYesNo(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         decision = share_decision(said(tracker))
-        if tracker.get_slot("share_offer") and tracker.get_slot("lead_id") and decision == YES:
+        if offer_still_open(tracker) and decision == YES:
             return record_share(dispatcher, tracker, YES)
         dispatcher.utter_message(response="utter_anything_else")
         return []

@@ -7,7 +7,8 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import language_of
+from actions.conversation import language_of, said
+from actions.sharing import YES, offer_still_open, record_share, share_decision
 from bot import topics
 
 
@@ -30,6 +31,8 @@ class ActionOfferTopics(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        if offer_still_open(tracker) and share_decision(said(tracker)) == YES:
+            return record_share(dispatcher, tracker, YES)  # "我想了想，同意发送": a later answer to the firms
         language = language_of(tracker)
         dispatcher.utter_message(response="utter_topic_buttons_intro", buttons=topic_buttons(language))
         return []

@@ -161,9 +161,9 @@ def _scan(text: str) -> list[_Hit]:
                     take(_Hit("phone", start, end, phone.e164, phone, labelled))
     for match in DIGIT_RUN.finditer(work):  # "手机 138123": too short for a number, but meant as one
         digits = re.sub(r"\D", "", match.group(0))
-        if len(digits) >= 4 and PHONE_LABEL.search(work[max(0, match.start() - 16) : match.start()]):
-            if not not_a_phone(work, match.start(), match.end()):
-                take(_Hit("phone", match.start(), match.end(), wrong_length(digits), labelled=True))
+        label = PHONE_LABEL.search(work[max(0, match.start() - 16) : match.start()])
+        if len(digits) >= 4 and label and not not_a_phone(work, match.start(), match.end()):
+            take(_Hit("phone", match.start(), match.end(), wrong_length(digits), labelled=True))
     return sorted(hits, key=lambda h: h.start)
 
 

@@ -102,10 +102,11 @@ def read_number(text: str, region: str | None = None) -> Number | Problem:
         except phonenumbers.NumberParseException:
             local = None
         number = local if local is not None and phonenumbers.is_valid_number(local) else number
-    if not plus and (number is None or not phonenumbers.is_valid_number(number)):
-        if digits.startswith(("852", "853", "886", "7")):  # a neighbour's number without its "+"
-            foreign = _parse_number("+" + digits)
-            number = foreign if foreign and phonenumbers.is_valid_number(foreign) else number
+    invalid = number is None or not phonenumbers.is_valid_number(number)
+    if not plus and invalid and digits.startswith(("852", "853", "886", "7")):
+        # a neighbour's number without its "+"
+        foreign = _parse_number("+" + digits)
+        number = foreign if foreign and phonenumbers.is_valid_number(foreign) else number
     if number is None:
         return Problem("phone_invalid")
     if not phonenumbers.is_valid_number(number):
@@ -132,7 +133,9 @@ def parse_phone(text: str) -> str | Problem:
     return phone if isinstance(phone, Problem) else phone.e164
 
 
-def split_numbers(span: str, offset: int, region: str | None = None) -> list[tuple[int, int, Number | Problem]]:
+def split_numbers(
+    span: str, offset: int, region: str | None = None
+) -> list[tuple[int, int, Number | Problem]]:
     """The numbers in a run of digits: one, or several separated by spaces ("139… 0451-8666…")."""
     whole = read_number(span, region)
     if not isinstance(whole, Problem):

@@ -9,6 +9,7 @@ reached" into `Unavailable`, so callers tell an outage from a bug without knowin
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -99,10 +100,8 @@ def session_scope(url: str | None = None) -> Iterator[Session]:
 
 def _rollback(session: Session) -> None:
     """Rolls back; a connection already gone cannot hide the error that brought us here."""
-    try:
+    with contextlib.suppress(SQLAlchemyError):
         session.rollback()
-    except SQLAlchemyError:
-        pass
 
 
 def upgrade(url: str | None = None) -> None:

@@ -106,8 +106,9 @@ def _codes(
         raise FirmError(f"{where}: {field} must be a list, not {type(raw).__name__}")
     unknown = [item for item in items if item not in allowed]
     if unknown:
-        raise FirmError(f"{where}: unknown {field} {', '.join(map(repr, unknown))}; "
-                        f"known {field}: {', '.join(allowed)}")
+        raise FirmError(
+            f"{where}: unknown {field} {', '.join(map(repr, unknown))}; known {field}: {', '.join(allowed)}"
+        )
     if required and not items:
         raise FirmError(f"{where}: at least one of {field} is required ({', '.join(allowed)})")
     return tuple(dict.fromkeys(items))

@@ -28,7 +28,9 @@ def _entries() -> dict[str, Fact]:
 def explanation(term: str, language: Language) -> str:
     """One term's explanation followed by its short citation: "... (PIPL Art. 28)"."""
     entry = _entries()[term]
-    return ("" if language == "zh" else " ").join(filter(None, (entry.text[language], entry.citation(language))))
+    return ("" if language == "zh" else " ").join(
+        filter(None, (entry.text[language], entry.citation(language)))
+    )
 
 
 @lru_cache(maxsize=1)

@@ -108,9 +108,7 @@ def newest_first(session: Session) -> list[Lead]:
 
 
 def of_conversation(session: Session, conversation_id: str) -> list[Lead]:
-    return list(
-        session.execute(select(Lead).where(Lead.conversation_id == conversation_id)).scalars()
-    )
+    return list(session.execute(select(Lead).where(Lead.conversation_id == conversation_id)).scalars())
 
 
 # The lead's lifecycle. A firm that declines sends the lead back to matching (another firm may
@@ -176,8 +174,10 @@ def status_history(session: Session, lead: Lead) -> list[dict[str, Any]]:
         .where(LeadEvent.lead_id == lead.id, LeadEvent.kind == "status")
         .order_by(LeadEvent.at, LeadEvent.id)
     ).scalars()
-    return [{"status": "new", "at": iso(lead.created_at)},
-            *({"status": event.status, "at": iso(event.at)} for event in events)]
+    return [
+        {"status": "new", "at": iso(lead.created_at)},
+        *({"status": event.status, "at": iso(event.at)} for event in events),
+    ]
 
 
 def events(session: Session, lead: Lead) -> list[dict[str, Any]]:
@@ -189,10 +189,22 @@ def events(session: Session, lead: Lead) -> list[dict[str, Any]]:
 
 
 CSV_COLUMNS = (
-    "id", "created_at", "channel", "conversation_id", "language", "topic", "urgency", "summary",
+    "id",
+    "created_at",
+    "channel",
+    "conversation_id",
+    "language",
+    "topic",
+    "urgency",
+    "summary",
     *(f"contact.{key}" for key in CONTACT_FIELDS),
-    "counterparty", "consent.notice_version", "consent.given_at", "consent.share_with_firms",
-    "status", "answers", "matches",
+    "counterparty",
+    "consent.notice_version",
+    "consent.given_at",
+    "consent.share_with_firms",
+    "status",
+    "answers",
+    "matches",
 )
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
+import yaml
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -27,8 +29,12 @@ FEE_POINTS = 5  # the firm offers the fee model the user asked for
 KEPT = 3  # matches stored on the lead and offered to the user
 CAPACITY_WINDOW = timedelta(days=7)
 
-LANGUAGE_NAMES = {"zh": "Chinese", "en": "English", "ru": "Russian", "ja": "Japanese",
-                  "ko": "Korean", "de": "German", "fr": "French"}
+# The language names of the reasons, in English (languages.* in bot/knowledge/messages.yml).
+MESSAGES = Path(__file__).resolve().parent / "knowledge" / "messages.yml"
+LANGUAGE_NAMES: dict[str, str] = {
+    code: name["en"]
+    for code, name in yaml.safe_load(MESSAGES.read_text(encoding="utf-8"))["languages"].items()
+}
 RANKABLE = ("new", "needs_sourcing", "matched", "declined")
 
 
@@ -42,8 +48,12 @@ class Match:
 
     def stored(self) -> dict[str, Any]:
         """The form kept in `lead.matches`."""
-        return {"firm_id": self.firm_id, "name": self.name, "score": self.score,
-                "reasons": list(self.reasons)}
+        return {
+            "firm_id": self.firm_id,
+            "name": self.name,
+            "score": self.score,
+            "reasons": list(self.reasons),
+        }
 
 
 def lead_counts_this_week(
@@ -58,7 +68,7 @@ def lead_counts_this_week(
     )
     if excluding_lead:
         query = query.where(Delivery.lead_id != excluding_lead)
-    return {firm_id: count for firm_id, count in session.execute(query)}
+    return {firm_id: count for firm_id, count in session.execute(query)}  # noqa: C416 - rows, not pairs
 
 
 def score(firm: Firm, lead: Lead, used: int) -> Match | None:

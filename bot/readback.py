@@ -25,6 +25,12 @@ _FIELD_WORDS: dict[str, tuple[str, ...]] = {
         "contact me by",
         "reach me by",
         "prefer",
+        "call me",
+        "email me",
+        "by email",
+        "by phone",
+        "打电话给我",
+        "发邮件给我",
         "联系方式偏好",
         "怎么联系",
         "联系渠道",
@@ -55,6 +61,9 @@ def field_to_correct(message: str) -> str | None:
         found.discard("phone")
     if "phone" in found and "wechat_id" in found and not re.search(r"\d{6,}", value):
         found.discard("phone")
+    # "用邮件联系我吧": how to be contacted, unless the message carries a new address or number
+    if "preferred_channel" in found and "@" not in value and not re.search(r"\d{6,}", value):
+        return "preferred_channel"
     return next((name for name in _PRECEDENCE if name in found), None)
 
 

@@ -82,7 +82,9 @@ def sources() -> dict[str, Source]:
             amended=str(entry.get("amended") or ""),
             url=str(entry.get("url") or ""),
             note=" ".join(str(entry.get("note") or "").split()),
-            labels={str(k): bilingual(v, f"{where} label {k}") for k, v in (entry.get("labels") or {}).items()},
+            labels={
+                str(k): bilingual(v, f"{where} label {k}") for k, v in (entry.get("labels") or {}).items()
+            },
         )
     return catalogue
 
@@ -182,5 +184,3 @@ def as_of_line(items: Sequence[object], language: Language) -> str:
         return f"（以上为一般性信息，不构成法律意见{checked}。）"
     checked = f"; the law as checked on {dates[0].day} {dates[0]:%B} {dates[0].year}" if dates else ""
     return f"(General information, not legal advice{checked}.)"
-
-

@@ -62,7 +62,7 @@ def sources_markdown() -> str:
         "`bot/knowledge/topics/*.yml`, each glossary entry and each immediate step in",
         "`bot/knowledge/intake.yml` names its sources by id (`pipl:57`) and the date it was checked",
         "(`as_of`); the bot shows the short form with the fact, in the user's language",
-        "(\"(PIPL Art. 57)\" / \"（《个人信息保护法》第五十七条）\"). Practical guidance that states no law",
+        '("(PIPL Art. 57)" / "（《个人信息保护法》第五十七条）"). Practical guidance that states no law',
         "is marked `practice: true` and carries no citation.",
         "",
         f"{len(sources())} sources.",

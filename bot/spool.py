@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import threading
 import time
 from datetime import datetime, timezone
@@ -48,7 +47,7 @@ def write(idempotency_key: str, fields: dict[str, Any]) -> Path:
     record = {"idempotency_key": idempotency_key, "fields": _jsonable(fields)}
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, path)
+    tmp.replace(path)
     return path
 
 

@@ -99,7 +99,9 @@ class Topic:
         statement of law followed by its short citation in the user's language, and a closing
         line saying it is general information and when the law was checked."""
         answers = answers or {}
-        facts = self.facts or tuple(Fact({"en": en, "zh": zh}) for en, zh in zip(self.info["en"], self.info["zh"]))
+        facts = self.facts or tuple(
+            Fact({"en": en, "zh": zh}) for en, zh in zip(self.info["en"], self.info["zh"], strict=True)
+        )
         shown: list[Note | Fact] = [*(note for note in self.notes if note.applies(answers)), *facts]
         lines: list[str] = []
         for item in shown:
@@ -128,7 +130,7 @@ def _lines(raw: Mapping[str, Any], where: str) -> dict[str, tuple[str, ...]]:
 def parse_fact(raw: Mapping[str, Any], where: str) -> Fact:
     """A fact of the knowledge files: {text: {en, zh}, sources: [...], as_of: ..., practice: ...}
     (or {en, zh, ...}); the sources are kept as written, the tests check them."""
-    text = _text(raw["text"] if "text" in raw else raw, where)
+    text = _text(raw.get("text", raw), where)
     return Fact(
         text=text,
         sources=tuple(Ref.parse(ref) for ref in raw.get("sources") or ()),
@@ -141,7 +143,7 @@ def _facts(raw: object, where: str) -> tuple[Fact, ...]:
     """The information of a topic: a list of facts, or the older {en: [...], zh: [...]}."""
     if isinstance(raw, Mapping):
         lines = _lines(raw, where)
-        return tuple(Fact({"en": en, "zh": zh}) for en, zh in zip(lines["en"], lines["zh"]))
+        return tuple(Fact({"en": en, "zh": zh}) for en, zh in zip(lines["en"], lines["zh"], strict=True))
     items = cast("Iterable[Mapping[str, Any]]", raw or ())
     facts = tuple(parse_fact(item, f"{where} {number}") for number, item in enumerate(items, 1))
     if not facts:
@@ -220,8 +222,8 @@ def topic_of_intent(intent: str | None) -> str | None:
         return None
     if intent == OUT_OF_SCOPE:
         return OUT_OF_SCOPE
-    if intent.startswith(INTENT_PREFIX) and intent[len(INTENT_PREFIX):] in TOPIC_CODES:
-        return intent[len(INTENT_PREFIX):]
+    if intent.startswith(INTENT_PREFIX) and intent[len(INTENT_PREFIX) :] in TOPIC_CODES:
+        return intent[len(INTENT_PREFIX) :]
     return None
 
 
@@ -233,5 +235,3 @@ def topic_choices(language: Language) -> tuple[Choice, ...]:
         *(Choice(topic.name[language], topic.code) for topic in all_topics().values()),
         Choice(text("something_else", language), OUT_OF_SCOPE),
     )
-
-

@@ -33,6 +33,11 @@ def form_done(next_actions: list[str]) -> list[dict]:
     ]
 
 
+def saved(share: bool) -> list[dict]:
+    """The contact form done and the lead saved; `share`: firms were named, their consent follows."""
+    return [*form_done(["action_complete_intake"]), {"slot_was_set": [{"share_pending": share}]}]
+
+
 def start(code: str) -> list[dict]:
     return [
         {"intent": f"topic_{code}"},
@@ -82,7 +87,7 @@ def happy_path(code: str) -> dict:
         *start(code),
         *through_questions(code),
         *contact_steps(code),
-        *form_done(["action_complete_intake"]),
+        *saved(share=False),
     ]
     return {"story": f"{code}: a complete intake", "steps": steps}
 
@@ -156,7 +161,7 @@ def digressions() -> list[dict]:
                 *through_questions("icp"),
                 {"intent": "deny"},
                 {"action": "contact_form"},
-                *form_done(["action_complete_intake"]),
+                *saved(share=False),
             ],
         },
         {
@@ -165,7 +170,7 @@ def digressions() -> list[dict]:
                 *start("data_breach"),
                 *handoff(),
                 *form_turns("contact_form", ["affirm", "inform", "inform", "affirm"]),
-                *form_done(["action_complete_intake"]),
+                *saved(share=False),
             ],
         },
         {
@@ -201,8 +206,7 @@ def digressions() -> list[dict]:
                 *start("localization"),
                 *through_questions("localization"),
                 *contact_steps("localization"),
-                *form_done(["action_complete_intake"]),
-                {"slot_was_set": [{"share_pending": True}]},
+                *saved(share=True),
                 {"action": "share_form"},
                 {"active_loop": "share_form"},
                 {"intent": "affirm"},
@@ -216,8 +220,7 @@ def digressions() -> list[dict]:
                 *start("icp"),
                 *through_questions("icp"),
                 *contact_steps("icp"),
-                *form_done(["action_complete_intake"]),
-                {"slot_was_set": [{"share_pending": True}]},
+                *saved(share=True),
                 {"action": "share_form"},
                 {"active_loop": "share_form"},
                 {"intent": "nlu_fallback"},
@@ -245,7 +248,7 @@ def digressions() -> list[dict]:
                 *start("ecommerce"),
                 *through_questions("ecommerce"),
                 *contact_steps("ecommerce"),
-                *form_done(["action_complete_intake"]),
+                *saved(share=False),
                 {"intent": "delete_my_data"},
                 {"action": "action_ask_erasure"},
                 {"active_loop": None},

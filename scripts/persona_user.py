@@ -86,7 +86,9 @@ class PersonaUser:
             words = re.findall(r"[a-z]{4,}|[\u4e00-\u9fff]{2}", chip["title"].lower())
             return sum(word in story for word in words)
 
-        unsure = [c for c in real if re.search(r"(?i)not sure|unsure|don't know|不确定|不清楚|不知道", c["title"])]
+        unsure = [
+            c for c in real if re.search(r"(?i)not sure|unsure|don't know|不确定|不清楚|不知道", c["title"])
+        ]
         best = max(real, key=overlap) if real else chips[0]
         pick = best if overlap(best) else (unsure[0] if unsure else (real or chips)[0])
         style = self.persona.get("choice_style", "tap")

@@ -21,13 +21,17 @@ _ANY_LANGUAGE = re.compile(
 )
 
 
+# A Chinese term in brackets inside English text names it for the reader: "MLPS (等保)".
+_GLOSSED_TERM = re.compile(r"[（(][\u4e00-\u9fff]{1,6}[)）]")
+
+
 def _without(text: str, typed: Iterable[str]) -> str:
     """The reply without what the user typed (their own words may be read back to them)."""
     for message in sorted(typed, key=len, reverse=True):
         for fragment in re.split(r"[，,。；;：:\s]+", message):
             if len(fragment) >= 2:
                 text = text.replace(fragment, " ")
-    return _ANY_LANGUAGE.sub(" ", text)
+    return _ANY_LANGUAGE.sub(" ", _GLOSSED_TERM.sub(" ", text))
 
 
 def problems(reply: str, language: str | None, typed: Iterable[str] = ()) -> list[str]:

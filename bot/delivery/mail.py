@@ -16,7 +16,10 @@ import smtplib
 import ssl
 from email.message import EmailMessage
 from email.utils import formatdate
+from pathlib import Path
 from typing import Any, Mapping
+
+import yaml
 
 from bot import topics
 from bot.delivery.errors import DeliveryError
@@ -25,38 +28,16 @@ from bot.settings import load as load_settings
 
 SMTP_TIMEOUT = 30
 
+# The email's texts (mail.*) and the language names (languages.*) in bot/knowledge/messages.yml.
+MESSAGES = Path(__file__).resolve().parents[1] / "knowledge" / "messages.yml"
+_MESSAGES: dict[str, dict[str, dict[str, str]]] = yaml.safe_load(MESSAGES.read_text(encoding="utf-8"))
 LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "title": "A new consented lead from the Harbin IT-law intake assistant.",
-        "topic": "Topic", "urgency": "Urgency", "high": "HIGH: respond as soon as possible",
-        "normal": "normal", "language": "Language of the client", "received": "Received",
-        "lead_id": "Lead id", "summary": "In the client's words", "answers": "Answers",
-        "contact": "Contact", "name": "Name", "company": "Company", "phone": "Phone", "email": "Email",
-        "wechat_id": "WeChat ID", "preferred_channel": "Preferred channel",
-        "counterparty": "Counterparty (for your conflict check)",
-        "consent": "Consent: the client agreed on {at} to share this request with your firm "
-                   "(PIPL Art. 23), under privacy notice version {version}.",
-        "duplicate": "Idempotency key {key}: if you already have a lead with this key, ignore this one.",
-        "attached": "The full lead is attached as JSON.",
-        "subject": "New lead: {topic}", "urgent_subject": " (URGENT)",
-    },
-    "zh": {
-        "title": "哈尔滨IT法律咨询助手转来一条已获当事人同意的新线索。",
-        "topic": "法律领域", "urgency": "紧急程度", "high": "紧急：请尽快联系", "normal": "一般",
-        "language": "当事人使用语言", "received": "提交时间", "lead_id": "线索编号",
-        "summary": "当事人描述", "answers": "问题回答", "contact": "联系方式", "name": "姓名",
-        "company": "公司", "phone": "电话", "email": "邮箱", "wechat_id": "微信号",
-        "preferred_channel": "首选联系方式", "counterparty": "对方当事人（供利益冲突审查）",
-        "consent": "授权：当事人已于 {at} 单独同意将本咨询提供给贵所（《个人信息保护法》第二十三条），"
-                   "隐私告知版本 {version}。",
-        "duplicate": "幂等键 {key}：如已收到相同键的线索，请忽略本邮件。",
-        "attached": "完整线索见附件（JSON）。",
-        "subject": "新咨询线索：{topic}", "urgent_subject": "（紧急）",
-    },
+    language: {key: text[language] for key, text in _MESSAGES["mail"].items()} for language in ("en", "zh")
 }
-LANGUAGE_NAMES = {
-    "en": {"zh": "Chinese", "en": "English", "ru": "Russian"},
-    "zh": {"zh": "中文", "en": "英文", "ru": "俄文"},
+# The client's language, named in the email's language (another code is shown as it is).
+LANGUAGE_NAMES: dict[str, dict[str, str]] = {
+    language: {code: _MESSAGES["languages"][code][language] for code in ("zh", "en", "ru")}
+    for language in ("en", "zh")
 }
 
 
@@ -93,24 +74,32 @@ def render_text(lead: Mapping[str, Any], language: str, idempotency_key: str) ->
     contact = lead.get("contact") or {}
     consent = lead.get("consent") or {}
     lines = [
-        label["title"], "",
+        label["title"],
+        "",
         f"{label['topic']}: {_topic_name(lead.get('topic'), language)} ({lead.get('topic')})",
         f"{label['urgency']}: {label['high'] if lead.get('urgency') == 'high' else label['normal']}",
         f"{label['language']}: {LANGUAGE_NAMES[language].get(str(lead.get('language')), lead.get('language'))}",
         f"{label['received']}: {lead.get('created_at')}",
-        f"{label['lead_id']}: {lead.get('id')}", "",
-        f"{label['summary']}:", f"  {lead.get('summary') or '-'}", "",
+        f"{label['lead_id']}: {lead.get('id')}",
+        "",
+        f"{label['summary']}:",
+        f"  {lead.get('summary') or '-'}",
+        "",
     ]
     answers = _answers(lead, language)
     if answers:
         lines += [f"{label['answers']}:", *answers, ""]
     lines.append(f"{label['contact']}:")
-    lines += [f"  {label[field]}: {contact.get(field) or '-'}"
-              for field in ("name", "company", "phone", "email", "wechat_id", "preferred_channel")]
     lines += [
-        f"{label['counterparty']}: {lead.get('counterparty') or '-'}", "",
-        label["consent"].format(at=consent.get("shared_at") or "-",
-                                version=consent.get("notice_version") or "-"),
+        f"  {label[field]}: {contact.get(field) or '-'}"
+        for field in ("name", "company", "phone", "email", "wechat_id", "preferred_channel")
+    ]
+    lines += [
+        f"{label['counterparty']}: {lead.get('counterparty') or '-'}",
+        "",
+        label["consent"].format(
+            at=consent.get("shared_at") or "-", version=consent.get("notice_version") or "-"
+        ),
         label["duplicate"].format(key=idempotency_key),
         label["attached"],
     ]
@@ -141,11 +130,18 @@ def build_message(
         message["Importance"] = "high"
     for number, lang in enumerate((first, second)):
         add = message.add_attachment if number else message.set_content  # the second makes it mixed
-        add(render_text(lead, lang, idempotency_key), subtype="plain", charset="utf-8", disposition="inline",
-            headers=[f"Content-Language: {'zh-Hans' if lang == 'zh' else 'en'}"])
+        add(
+            render_text(lead, lang, idempotency_key),
+            subtype="plain",
+            charset="utf-8",
+            disposition="inline",
+            headers=[f"Content-Language: {'zh-Hans' if lang == 'zh' else 'en'}"],
+        )
     message.add_attachment(
         json.dumps(lead, ensure_ascii=False, indent=2).encode("utf-8"),
-        maintype="application", subtype="json", filename=f"lead-{lead.get('id')}.json",
+        maintype="application",
+        subtype="json",
+        filename=f"lead-{lead.get('id')}.json",
     )
     return message
 

@@ -66,10 +66,17 @@ class Delivery(Base):  # type: ignore[misc]  # SQLAlchemy 1.4 declarative base i
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "id": self.id, "lead_id": self.lead_id, "firm_id": self.firm_id, "method": self.method,
-            "idempotency_key": self.idempotency_key, "status": self.status, "attempts": self.attempts,
-            "next_attempt_at": iso(self.next_attempt_at), "last_error": self.last_error,
-            "created_at": iso(self.created_at), "delivered_at": iso(self.delivered_at),
+            "id": self.id,
+            "lead_id": self.lead_id,
+            "firm_id": self.firm_id,
+            "method": self.method,
+            "idempotency_key": self.idempotency_key,
+            "status": self.status,
+            "attempts": self.attempts,
+            "next_attempt_at": iso(self.next_attempt_at),
+            "last_error": self.last_error,
+            "created_at": iso(self.created_at),
+            "delivered_at": iso(self.delivered_at),
         }
 
 
@@ -85,8 +92,9 @@ class Policy:
     def from_settings(cls, delivery: DeliverySettings | None = None) -> Policy:
         """The policy configured in Settings.delivery (LAWBOT_DELIVERY_*)."""
         delivery = delivery or load_settings().delivery
-        return cls(backoff=delivery.backoff, backoff_max=delivery.backoff_max,
-                   max_attempts=delivery.max_attempts)
+        return cls(
+            backoff=delivery.backoff, backoff_max=delivery.backoff_max, max_attempts=delivery.max_attempts
+        )
 
     def delay(self, attempts: int) -> float:
         """Seconds to wait after `attempts` failed tries: exponential, with "equal jitter" (half
@@ -110,8 +118,16 @@ def enqueue(
     key = idempotency_key(lead.id, firm.id, method)
     if session.execute(select(Delivery.id).where(Delivery.idempotency_key == key)).first():
         return None
-    delivery = Delivery(lead=lead, firm_id=firm.id, method=method, idempotency_key=key,
-                        payload=payload, status="pending", attempts=0, next_attempt_at=now())
+    delivery = Delivery(
+        lead=lead,
+        firm_id=firm.id,
+        method=method,
+        idempotency_key=key,
+        payload=payload,
+        status="pending",
+        attempts=0,
+        next_attempt_at=now(),
+    )
     session.add(delivery)
     return delivery
 
@@ -154,16 +170,27 @@ def claim_next(session: Session, due_by: datetime, policy: Policy, skip: set[int
             continue
         taken = session.execute(
             update(Delivery)
-            .where(Delivery.id == row.id, Delivery.attempts == row.attempts,
-                   Delivery.status.in_(("pending", "sending")))
-            .values(status="sending", attempts=row.attempts + 1, next_attempt_at=now() + LEASE,
-                    updated_at=now())
+            .where(
+                Delivery.id == row.id,
+                Delivery.attempts == row.attempts,
+                Delivery.status.in_(("pending", "sending")),
+            )
+            .values(
+                status="sending", attempts=row.attempts + 1, next_attempt_at=now() + LEASE, updated_at=now()
+            )
             .execution_options(synchronize_session=False)
         ).rowcount
         session.commit()
         if taken:
-            return Claim(row.id, row.lead_id, row.firm_id, row.method, row.idempotency_key,
-                         dict(row.payload), row.attempts + 1)
+            return Claim(
+                row.id,
+                row.lead_id,
+                row.firm_id,
+                row.method,
+                row.idempotency_key,
+                dict(row.payload),
+                row.attempts + 1,
+            )
         skip.add(row.id)  # another worker won it
 
 
@@ -181,9 +208,18 @@ def _finish_failed(session: Session, row: Delivery, error: str) -> None:
     row.status, row.last_error, row.updated_at = "failed", error[:2000], now()
     lead = session.get(Lead, row.lead_id)
     if lead is not None:
-        leads.record_event(session, lead, "delivery_failed",
-                           detail={"delivery_id": row.id, "firm_id": row.firm_id, "method": row.method,
-                                   "attempts": row.attempts, "error": row.last_error})
+        leads.record_event(
+            session,
+            lead,
+            "delivery_failed",
+            detail={
+                "delivery_id": row.id,
+                "firm_id": row.firm_id,
+                "method": row.method,
+                "attempts": row.attempts,
+                "error": row.last_error,
+            },
+        )
 
 
 def record_success(session: Session, claim: Claim) -> None:
@@ -209,9 +245,7 @@ def record_success(session: Session, claim: Claim) -> None:
     session.commit()
 
 
-def record_failure(
-    session: Session, claim: Claim, error: str, permanent: bool, policy: Policy
-) -> str | None:
+def record_failure(session: Session, claim: Claim, error: str, permanent: bool, policy: Policy) -> str | None:
     """Schedules the next try, or marks the delivery failed (permanent error, or tries used up).
     Returns the row's new status, or None when the row is no longer this claim's (erased, or
     retaken after the lease ran out): nothing is recorded then."""

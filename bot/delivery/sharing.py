@@ -9,8 +9,11 @@ firm server never holds up the user.
 
 from __future__ import annotations
 
+from functools import lru_cache
+from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -23,8 +26,18 @@ from bot.readback import TRIAGE_KEY
 
 # What a firm receives: what it needs to contact the client and run a conflict check. The
 # platform's own bookkeeping (conversation id, channel, status, other firms) stays home.
-FIRM_FIELDS = ("id", "created_at", "language", "topic", "urgency", "summary", "answers", "contact",
-               "counterparty", "consent")
+FIRM_FIELDS = (
+    "id",
+    "created_at",
+    "language",
+    "topic",
+    "urgency",
+    "summary",
+    "answers",
+    "contact",
+    "counterparty",
+    "consent",
+)
 
 
 def firm_payload(lead: Lead) -> dict[str, Any]:
@@ -71,11 +84,18 @@ def share(session: Session, lead: Lead, firm_ids: Iterable[int], language: str) 
     names = [firms[firm_id].name for firm_id in firm_ids]
     try:
         # A new dict, not an in-place change: the JSON column only notices assignment.
-        lead.consent = {**(lead.consent or {}), "share_with_firms": names,
-                        "share_with_firms_at": iso(utcnow()),
-                        "share_language": language}
-        leads.record_event(session, lead, "share_consented",
-                           detail={"firm_ids": firm_ids, "firms": names, "language": language})
+        lead.consent = {
+            **(lead.consent or {}),
+            "share_with_firms": names,
+            "share_with_firms_at": iso(utcnow()),
+            "share_language": language,
+        }
+        leads.record_event(
+            session,
+            lead,
+            "share_consented",
+            detail={"firm_ids": firm_ids, "firms": names, "language": language},
+        )
         payload = firm_payload(lead)
         queued = [
             delivery
@@ -92,20 +112,19 @@ def share(session: Session, lead: Lead, firm_ids: Iterable[int], language: str) 
 
 def decline_share(session: Session, lead: Lead) -> None:
     """The user said no: the lead stays with the platform only (staff can still call back). Commits."""
-    lead.consent = {**(lead.consent or {}), "share_with_firms": [],
-                    "share_declined_at": iso(utcnow())}
+    lead.consent = {**(lead.consent or {}), "share_with_firms": [], "share_declined_at": iso(utcnow())}
     leads.record_event(session, lead, "share_declined")
     session.commit()
 
 
-# What the firms receive, in words, for the consent question (the fields of FIRM_FIELDS).
-_RECEIVED = {
-    "en": ("your description of the problem, its topic and urgency, your answers to our questions, "
-           "your contact details (name, company, phone, email, WeChat ID, preferred channel) and the "
-           "name of the other party, which the firm needs for its conflict check"),
-    "zh": "您对问题的描述、所属领域和紧急程度、您对我们问题的回答、您的联系方式（姓名、公司、电话、邮箱、"
-          "微信号、首选联系方式），以及对方当事人的名称（律所需要据此进行利益冲突审查）",
-}
+# The consent question's texts (sharing.*) in bot/knowledge/messages.yml.
+MESSAGES = Path(__file__).resolve().parents[1] / "knowledge" / "messages.yml"
+
+
+@lru_cache(maxsize=1)
+def _texts() -> dict[str, dict[str, str]]:
+    loaded: dict[str, dict[str, dict[str, str]]] = yaml.safe_load(MESSAGES.read_text(encoding="utf-8"))
+    return loaded["sharing"]
 
 
 def describe_recipients(matches: Iterable[Mapping[str, Any]], language: str) -> str:
@@ -115,16 +134,9 @@ def describe_recipients(matches: Iterable[Mapping[str, Any]], language: str) -> 
     names = [match["name"] for match in matches]
     if not names:
         raise ValueError("describe_recipients needs at least one firm")
-    if language == "zh":
-        listed = "\n".join(f"{number}. {name}" for number, name in enumerate(names, 1))
-        return (f"经您单独同意后，我们会把您的咨询转给以下律所：\n{listed}\n"
-                f"律所将收到：{_RECEIVED['zh']}。\n"
-                "律所将直接联系您。只有您明确同意后才会发送；如果您不同意，您的信息只保留在本平台。")
-    if language != "en":
+    if language not in ("en", "zh"):
         raise ValueError(f"language must be en or zh, not {language!r}")
     listed = "\n".join(f"{number}. {name}" for number, name in enumerate(names, 1))
-    firms_word = "this law firm" if len(names) == 1 else "these law firms"
-    return (f"With your separate consent, we would pass your request to {firms_word}:\n{listed}\n"
-            f"{'It' if len(names) == 1 else 'Each'} would receive {_RECEIVED['en']}.\n"
-            "The firm contacts you directly. Nothing is sent unless you agree; if you decline, "
-            "your details stay with this platform only.")
+    texts = _texts()
+    recipients = texts["recipients_one" if len(names) == 1 else "recipients_many"][language]
+    return recipients.format(listed=listed, received=texts["received"][language])

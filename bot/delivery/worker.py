@@ -38,8 +38,9 @@ def _send_email(firm: Firm, claim: outbox.Claim) -> None:
     if not firm.contact_email:
         raise DeliveryError("the firm no longer has a contact email", permanent=True)
     smtp = load_settings().smtp
-    message = mail.build_message(claim.payload, firm.contact_email, firm.languages, claim.idempotency_key,
-                                 smtp.sender)
+    message = mail.build_message(
+        claim.payload, firm.contact_email, firm.languages, claim.idempotency_key, smtp.sender
+    )
     mail.send(message, smtp)
 
 
@@ -69,16 +70,28 @@ class Worker:
             SENDERS[claim.method](firm, claim)
         except DeliveryError as error:
             status = outbox.record_failure(session, claim, str(error), error.permanent, self.policy)
-            log.warning("delivery %s (%s to firm %s, try %s): %s -> %s", claim.id, claim.method,
-                        claim.firm_id, claim.attempts, error, status)
+            log.warning(
+                "delivery %s (%s to firm %s, try %s): %s -> %s",
+                claim.id,
+                claim.method,
+                claim.firm_id,
+                claim.attempts,
+                error,
+                status,
+            )
             return status
         except Exception as error:  # a bug in rendering must not kill the worker or lose the row
             log.exception("delivery %s: unexpected error", claim.id)
             error_text = f"{type(error).__name__}: {error}"
             return outbox.record_failure(session, claim, error_text, False, self.policy)
         outbox.record_success(session, claim)
-        log.info("delivery %s (%s to firm %s) delivered on try %s", claim.id, claim.method, claim.firm_id,
-                 claim.attempts)
+        log.info(
+            "delivery %s (%s to firm %s) delivered on try %s",
+            claim.id,
+            claim.method,
+            claim.firm_id,
+            claim.attempts,
+        )
         return "delivered"
 
     def run_once(self) -> int:
@@ -103,8 +116,11 @@ class Worker:
         return privacy.purge_expired(url=self.url)
 
     def run_forever(self, poll: float) -> None:
-        log.info("delivery worker started (backoff %ss, at most %s tries)", self.policy.backoff,
-                 self.policy.max_attempts)
+        log.info(
+            "delivery worker started (backoff %ss, at most %s tries)",
+            self.policy.backoff,
+            self.policy.max_attempts,
+        )
         next_purge = 0.0
         while not self.stopping.is_set():
             try:
@@ -119,14 +135,22 @@ class Worker:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot.delivery", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bot.delivery",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--once", action="store_true", help="attempt what is due now, then exit")
-    parser.add_argument("--poll", type=float, default=load_settings().delivery.poll,
-                        help="seconds between looks at the outbox (env LAWBOT_DELIVERY_POLL, default 2)")
+    parser.add_argument(
+        "--poll",
+        type=float,
+        default=load_settings().delivery.poll,
+        help="seconds between looks at the outbox (env LAWBOT_DELIVERY_POLL, default 2)",
+    )
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s",
-                        stream=sys.stderr)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s", stream=sys.stderr
+    )
     worker = Worker()
     if args.once:
         attempted = worker.run_once()

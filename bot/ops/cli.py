@@ -52,15 +52,20 @@ def _leads(args: argparse.Namespace) -> int:
         if args.leads_command == "list":
             for listed in leads.newest_first(session):
                 row = listed.to_dict()
-                print(f"{row['id'][:8]}  {row['created_at']}  {row['language']}  {row['topic']:<18} "
-                      f"{row['urgency']:<6} {row['status']:<14} {row['contact'].get('name') or '-'}")
+                print(
+                    f"{row['id'][:8]}  {row['created_at']}  {row['language']}  {row['topic']:<18} "
+                    f"{row['urgency']:<6} {row['status']:<14} {row['contact'].get('name') or '-'}"
+                )
         elif args.leads_command == "show":
             lead = leads.find(session, args.id)
             if lead is None:
                 print(f"no lead {args.id!r}", file=sys.stderr)
                 return 1
-            shown = {**lead.to_dict(), "status_history": leads.status_history(session, lead),
-                     "events": leads.events(session, lead)}
+            shown = {
+                **lead.to_dict(),
+                "status_history": leads.status_history(session, lead),
+                "events": leads.events(session, lead),
+            }
             print(json.dumps(shown, ensure_ascii=False, indent=2))
         else:
             sys.stdout.write(leads.export(leads.newest_first(session), args.format))
@@ -74,12 +79,20 @@ def _firms(args: argparse.Namespace) -> int:
     with session_scope() as session:
         try:
             if args.firms_command == "add":
-                firm = firms.add(session, {
-                    "name": args.name, "topics": args.topics, "languages": args.languages,
-                    "handles_urgent": args.urgent, "weekly_capacity": args.capacity, "fee_models": args.fees,
-                    "contact_email": args.email, "webhook_url": args.webhook_url,
-                    "webhook_secret": args.webhook_secret,
-                })
+                firm = firms.add(
+                    session,
+                    {
+                        "name": args.name,
+                        "topics": args.topics,
+                        "languages": args.languages,
+                        "handles_urgent": args.urgent,
+                        "weekly_capacity": args.capacity,
+                        "fee_models": args.fees,
+                        "contact_email": args.email,
+                        "webhook_url": args.webhook_url,
+                        "webhook_secret": args.webhook_secret,
+                    },
+                )
                 print(f"added firm {firm.id}: {firm.name}")
                 if firm.webhook_url and not args.webhook_secret:
                     print(f"webhook secret (give it to the firm to verify signatures): {firm.webhook_secret}")
@@ -89,11 +102,13 @@ def _firms(args: argparse.Namespace) -> int:
                     if args.json:
                         print(json.dumps(firm.to_dict(with_secret=args.secrets), ensure_ascii=False))
                         continue
-                    print(f"{firm.id:>4}  {'active' if firm.active else 'INACTIVE'}  {firm.name}\n"
-                          f"      topics {','.join(firm.topics)}; languages {','.join(firm.languages)}; "
-                          f"{'urgent ok' if firm.handles_urgent else 'not urgent'}; "
-                          f"{firm.weekly_capacity}/week; fees {','.join(firm.fee_models) or '-'}; "
-                          f"via {'+'.join(firm.methods)}")
+                    print(
+                        f"{firm.id:>4}  {'active' if firm.active else 'INACTIVE'}  {firm.name}\n"
+                        f"      topics {','.join(firm.topics)}; languages {','.join(firm.languages)}; "
+                        f"{'urgent ok' if firm.handles_urgent else 'not urgent'}; "
+                        f"{firm.weekly_capacity}/week; fees {','.join(firm.fee_models) or '-'}; "
+                        f"via {'+'.join(firm.methods)}"
+                    )
             elif args.firms_command == "import":
                 created, updated = firms.import_entries(session, firms.load_file(args.file), str(args.file))
                 print(f"imported {args.file}: {created} added, {updated} updated")
@@ -114,9 +129,11 @@ def _deliveries(args: argparse.Namespace) -> int:
         if args.deliveries_command == "list":
             for delivery in outbox.listing(session, status=args.status, lead_id=args.lead):
                 row = delivery.to_dict()
-                print(f"{row['id']:>5}  {row['lead_id'][:8]}  firm {row['firm_id']:<4} {row['method']:<7} "
-                      f"{row['status']:<9} tries {row['attempts']:<2} next {row['next_attempt_at']}  "
-                      f"{row['last_error'] or ''}")
+                print(
+                    f"{row['id']:>5}  {row['lead_id'][:8]}  firm {row['firm_id']:<4} {row['method']:<7} "
+                    f"{row['status']:<9} tries {row['attempts']:<2} next {row['next_attempt_at']}  "
+                    f"{row['last_error'] or ''}"
+                )
         else:
             try:
                 outbox.requeue(session, args.id)
@@ -149,9 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     db = commands.add_parser("db", help="the leads database")
     db_commands = db.add_subparsers(dest="db_command", required=True)
-    db_commands.add_parser("upgrade", help="apply the schema migrations").set_defaults(
-        handler=_db_upgrade
-    )
+    db_commands.add_parser("upgrade", help="apply the schema migrations").set_defaults(handler=_db_upgrade)
 
     leads = commands.add_parser("leads", help="saved leads")
     leads.set_defaults(handler=_leads)

@@ -72,8 +72,12 @@ def report(language: str, expected: list[str], predicted: list[str], out: Path) 
         "macro_f1": macro_f1,
         "accuracy": accuracy,
         "per_topic": {
-            label: {"precision": float(precision[i]), "recall": float(recall[i]),
-                    "f1": float(f1[i]), "support": int(support[i])}
+            label: {
+                "precision": float(precision[i]),
+                "recall": float(recall[i]),
+                "f1": float(f1[i]),
+                "support": int(support[i]),
+            }
             for i, label in enumerate(labels)
         },
     }

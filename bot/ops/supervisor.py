@@ -43,10 +43,14 @@ class Server:
     def start(self, env: dict[str, str]) -> None:
         env = {**env, **self.extra_env}
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        log = open(self.log_path, "ab")
+        log = self.log_path.open("ab")  # noqa: SIM115 - the child keeps its own copy; ours is closed below
         # A session of its own: Ctrl-C reaches the supervisor, which stops children in order.
         self.process = subprocess.Popen(
-            self.command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            self.command,
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
         log.close()
@@ -146,11 +150,24 @@ class Stack:
             Server(
                 "Rasa server",
                 [
-                    python, "-m", "rasa", "run", "--model", str(s.model_path),
-                    "--endpoints", str(self.write_endpoints()),
-                    "--credentials", str(self.write_credentials()),
-                    "--port", str(s.rasa_port), "--interface", s.host,
-                    "--cors", "*", "--enable-api", f"--auth-token={self.api_token}",
+                    python,
+                    "-m",
+                    "rasa",
+                    "run",
+                    "--model",
+                    str(s.model_path),
+                    "--endpoints",
+                    str(self.write_endpoints()),
+                    "--credentials",
+                    str(self.write_credentials()),
+                    "--port",
+                    str(s.rasa_port),
+                    "--interface",
+                    s.host,
+                    "--cors",
+                    "*",
+                    "--enable-api",
+                    f"--auth-token={self.api_token}",
                 ],
                 f"{self.rasa_url}/status?token={self.api_token}",
                 logs / "rasa.log",
@@ -199,7 +216,7 @@ class Stack:
                 "",
                 "Talk to it:",
                 f"  curl -s {self.rasa_url}/webhooks/rest/webhook -H 'Content-Type: application/json' \\",
-                "       -d '{\"sender\": \"me\", \"message\": \"我们的网站要做ICP备案吗\"}'",
+                '       -d \'{"sender": "me", "message": "我们的网站要做ICP备案吗"}\'',
                 "",
                 "Press Ctrl-C to stop.",
             ]

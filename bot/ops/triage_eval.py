@@ -63,8 +63,10 @@ def evaluate(language: str, examples: list[Example]) -> tuple[float, float]:
     actual = sum(1 for e, _ in judged if e.urgency == "high")
     precision, recall = _ratio(true_pos, predicted), _ratio(true_pos, actual)
     print(f"\n== {language}: {len(examples)} messages, {actual} urgent ==")
-    print(f"urgent   precision {precision:.2f}  recall {recall:.2f}  F1 {_f1(precision, recall):.2f}"
-          f"   ({true_pos} of {actual} found, {predicted - true_pos} false alarms)")
+    print(
+        f"urgent   precision {precision:.2f}  recall {recall:.2f}  F1 {_f1(precision, recall):.2f}"
+        f"   ({true_pos} of {actual} found, {predicted - true_pos} false alarms)"
+    )
     print(f"{'reason':<18} {'precision':>9} {'recall':>7} {'support':>8}")
     for reason in REASONS:
         hit = sum(1 for e, t in judged if reason in e.reasons and reason in t.reasons)

@@ -77,4 +77,10 @@ class CommandGate(_Stateless):
 
     @staticmethod
     def _set(message: Message, name: str, confidence: float) -> None:
+        """Makes `name` the message's intent; when the gate knows it for sure (confidence 1), also
+        the top of the ranking, so the fallback classifier sees no ambiguity."""
         message.set(INTENT, {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence}, add_to_output=True)
+        if confidence >= 1.0:
+            others = [r for r in message.get(INTENT_RANKING) or [] if r[INTENT_NAME_KEY] != name]
+            ranking = [{INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence}, *others]
+            message.set(INTENT_RANKING, ranking, add_to_output=True)

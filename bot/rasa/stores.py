@@ -26,10 +26,7 @@ class ErasingSQLTrackerStore(SQLTrackerStore):  # type: ignore[misc]  # rasa is 
 
     def erase(self, sender_id: str) -> int:
         with self.session_scope() as session:
-            deleted: int = (
-                session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete()
-            )
+            deleted: int = session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete()
             session.commit()
         log.info("erased conversation %s (%d events)", sender_id, deleted)
         return deleted
-

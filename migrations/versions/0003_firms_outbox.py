@@ -34,8 +34,13 @@ def upgrade() -> None:
     op.create_table(
         "deliveries",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-        sa.Column("lead_id", sa.String(36), sa.ForeignKey("leads.id", ondelete="CASCADE"),
-                  nullable=False, index=True),
+        sa.Column(
+            "lead_id",
+            sa.String(36),
+            sa.ForeignKey("leads.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
         sa.Column("firm_id", sa.Integer, sa.ForeignKey("firms.id"), nullable=False, index=True),
         sa.Column("method", sa.String(10), nullable=False),
         sa.Column("idempotency_key", sa.String(100), nullable=False, unique=True),
@@ -53,8 +58,13 @@ def upgrade() -> None:
     op.create_table(
         "lead_events",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-        sa.Column("lead_id", sa.String(36), sa.ForeignKey("leads.id", ondelete="CASCADE"),
-                  nullable=False, index=True),
+        sa.Column(
+            "lead_id",
+            sa.String(36),
+            sa.ForeignKey("leads.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("kind", sa.String(30), nullable=False),
         sa.Column("status", sa.String(20)),

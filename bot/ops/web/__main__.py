@@ -17,16 +17,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default=defaults.host, help="interface (env LAWBOT_HOST)")
     parser.add_argument("--port", type=int, default=defaults.port, help="port (env WEB_PORT)")
     parser.add_argument(
-        "--rasa-url", default=defaults.rasa_url,
+        "--rasa-url",
+        default=defaults.rasa_url,
         help="the Rasa server as browsers reach it (env RASA_PUBLIC_URL)",
     )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     config = WebConfig(host=args.host, port=args.port, rasa_url=args.rasa_url)
     web.run_app(
-        create_app(config), host=config.host, port=config.port,
-        print=lambda _: print(f"web app: http://{config.host}:{config.port}/ (Rasa: {config.rasa_url})",
-                              flush=True),
+        create_app(config),
+        host=config.host,
+        port=config.port,
+        print=lambda _: print(
+            f"web app: http://{config.host}:{config.port}/ (Rasa: {config.rasa_url})", flush=True
+        ),
     )
 
 

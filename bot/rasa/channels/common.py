@@ -59,5 +59,5 @@ class TTLCache:
 
 
 def greet_payload(language: Language) -> str:
-    """The greeting intent with the language entity (which sets the `language` slot)."""
+    """The greeting intent with the language entity (actions/language.py sets the slot from it)."""
     return "/greet" + json.dumps({"language": language})

@@ -178,7 +178,7 @@ class TelegramInput(RasaTelegramInput):  # type: ignore[misc]  # rasa is untyped
             try:
                 await self.set_webhook()
                 logger.info("Telegram webhook set to %s", self.webhook_url)
-            except Exception as error:  # the server still serves the other channels
+            except Exception as error:  # noqa: BLE001 - the server still serves the other channels
                 logger.error("Telegram webhook not set (%s); retry with GET .../set_webhook", error)
 
         @telegram_webhook.listener("before_server_stop")  # type: ignore[untyped-decorator]  # sanic is untyped
@@ -213,7 +213,7 @@ class TelegramInput(RasaTelegramInput):  # type: ignore[misc]  # rasa is untyped
                 query = update.callback_query
                 try:
                     await out_channel.answer_callback_query(query.id)
-                except Exception as error:  # too old a query; the tap still counts
+                except Exception as error:  # noqa: BLE001 - too old a query; the tap still counts
                     logger.debug("answerCallbackQuery failed: %s", error)
                 text = out_channel.payload_of(query.data or "")
                 sender_id = query.message.chat.id if query.message else query.from_user.id
@@ -234,7 +234,10 @@ class TelegramInput(RasaTelegramInput):  # type: ignore[misc]  # rasa is untyped
             try:
                 await on_new_message(
                     UserMessage(
-                        text, out_channel, sender_id, input_channel=self.name(),
+                        text,
+                        out_channel,
+                        sender_id,
+                        input_channel=self.name(),
                         metadata=self.get_metadata(request),
                     )
                 )

@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from bot.language import Language, detect_language
 
-PLEASE_TYPE: dict[Language, str] = {
-    "zh": "抱歉，我目前只能读懂文字消息。请用文字简单描述一下您遇到的问题。",
-    "en": "Sorry, I can only read text messages for now. Please type your question in a sentence or two.",
-}
+# The channels' texts (channels.*) in bot/knowledge/messages.yml.
+MESSAGES = Path(__file__).resolve().parents[2] / "knowledge" / "messages.yml"
+_TEXTS: dict[str, dict[Language, str]] = yaml.safe_load(MESSAGES.read_text(encoding="utf-8"))["channels"]
+
+PLEASE_TYPE: dict[Language, str] = {language: _TEXTS["please_type"][language] for language in ("zh", "en")}
 
 CHOOSE_BY_NUMBER: dict[Language, str] = {
-    "zh": "回复数字即可选择。",
-    "en": "Reply with a number to choose.",
+    language: _TEXTS["choose_by_number"][language] for language in ("zh", "en")
 }
 
 _NUMBER = re.compile(r"^\s*(\d{1,3})\s*[.)、]?\s*$")
