@@ -18,7 +18,7 @@ import yaml
 
 from bot.language import LANGUAGES, Language
 from bot.replies import Choice
-from bot.sources import Fact, Ref, as_of_line, cite
+from bot.sources import Fact, Ref, as_of_line
 from bot.sources import bilingual as _text
 
 TOPICS_DIR = Path(__file__).resolve().parent / "knowledge" / "topics"
@@ -63,17 +63,10 @@ class Question:
 
 
 @dataclass(frozen=True)
-class Note:
+class Note(Fact):
     """General information that applies only when the answers match `when`."""
 
-    when: Mapping[str, str]
-    text: Text
-    sources: tuple[Ref, ...] = ()
-    as_of: str = ""
-    practice: bool = False
-
-    def citation(self, language: Language) -> str:
-        return cite(self.sources, language) if self.sources else ""
+    when: Mapping[str, str] = field(default_factory=dict)
 
     def applies(self, answers: Mapping[str, object]) -> bool:
         return all(str(answers.get(key)) == str(value) for key, value in self.when.items())

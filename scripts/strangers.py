@@ -13,6 +13,7 @@ import argparse
 import dataclasses
 import json
 import re
+import socket
 import statistics
 import sys
 import tempfile
@@ -30,6 +31,12 @@ from scripts.persona_user import PersonaUser, load_personas
 from scripts.simulated_user import RestChat
 
 TURN_GOAL, TURN_LIMIT = 8, 12
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 def _same(value: Any) -> Any:
@@ -113,7 +120,11 @@ def main(argv: list[str]) -> int:
     results: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as var:
         settings = dataclasses.replace(
-            load_settings(), var_dir=Path(var), rasa_port=5916, action_port=5966, web_port=5917
+            load_settings(),
+            var_dir=Path(var),
+            rasa_port=free_port(),
+            action_port=free_port(),
+            web_port=free_port(),
         )
         url = f"sqlite:///{Path(var) / 'leads.db'}"
         upgrade(url)
@@ -152,8 +163,8 @@ def main(argv: list[str]) -> int:
                             ),
                             encoding="utf-8",
                         )
-                    print(f"\r  {done}/{len(personas)} strangers", end="", flush=True)
-            print()
+                    if done % 10 == 0 or done == len(personas):
+                        print(f"  {done}/{len(personas)} strangers", flush=True)
         finally:
             stack.stop()
     for language in ("zh", "en"):
