@@ -126,7 +126,9 @@ def corrected_value(field: str, message: str, current: str | None = None) -> str
                 candidate = re.split(r"[，,]\s*(?:不是|not)\b", rest.group(1))[0].strip(" “”\"'")
                 if len(candidate) >= 2 and not _NOT_A_VALUE.match(candidate):
                     return candidate[:200]
-        return None
+        # "公司名写全一点 哈尔滨包尔汽车零部件有限公司": a company named plainly, without "it's"
+        clauses = [c for c in re.split(r"[，,；;。\s]+", message) if c]
+        return next((company for c in reversed(clauses) if (company := contact.find_company(c))), None)
     for pattern in _NEW_VALUE:
         for candidate in pattern.findall(message):
             candidate = candidate.strip()

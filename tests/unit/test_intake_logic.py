@@ -167,3 +167,9 @@ def test_the_read_back_shows_urgency_reasons_in_plain_words_never_codes():
     }
     text = readback.summary(lead, "zh")
     assert "detention" not in text and "triage" not in text and "[" not in text
+
+
+def test_a_company_named_plainly_at_the_read_back_is_taken_as_the_correction():
+    message = "公司名写全一点 哈尔滨包尔汽车零部件有限公司"
+    assert readback.field_to_correct(message) == "company"
+    assert readback.corrected_value("company", message) == "哈尔滨包尔汽车零部件有限公司"
