@@ -3,43 +3,13 @@
 import re
 from pathlib import Path
 
-from rasa_sdk import Tracker
-from rasa_sdk.executor import CollectingDispatcher
-
 from actions.contact_form import ValidateContactForm
 from actions.intake_form import ActionAskIntakeAnswer, ActionStartIntake, ValidateIntakeForm
 from actions.topic import ActionOfferTopics, topic_buttons
 from bot import intake, topics
+from tests.support.trackers import run, slot, tracker, validate
 
 ACTIONS_DIR = Path(__file__).resolve().parents[2] / "actions"
-
-
-def tracker(text: str, intent: str, language=None, entities=(), **slots) -> Tracker:
-    return Tracker(
-        sender_id="test-user",
-        slots={"language": language, "topic": None, **slots},
-        latest_message={
-            "text": text,
-            "intent": {"name": intent, "confidence": 0.9},
-            "entities": list(entities),
-        },
-        events=[],
-        paused=False,
-        followup_action=None,
-        active_loop={},
-        latest_action_name="action_listen",
-    )
-
-
-def run(action, t, domain):
-    dispatcher = CollectingDispatcher()
-    events = action.run(dispatcher, t, domain.as_dict())
-    return dispatcher.messages, events
-
-
-def slot(events, name):
-    """The value an action's events leave in a slot (the last change wins)."""
-    return [e["value"] for e in events if e.get("event") == "slot" and e["name"] == name][-1]
 
 
 def test_a_chinese_icp_question_is_named_in_chinese_and_the_intake_set_up(domain):
@@ -71,12 +41,6 @@ def test_the_next_question_comes_with_its_options_as_buttons(domain):
     messages, _ = run(ActionAskIntakeAnswer(), t, domain)
     assert messages[0]["text"] == topics.get("data_breach").questions[0].text["en"]
     assert [b["title"] for b in messages[0]["buttons"]][:2] == ["Still ongoing", "Contained"]
-
-
-def validate(action, slot_name, t, domain):
-    dispatcher = CollectingDispatcher()
-    method = getattr(action, f"validate_{slot_name}")
-    return method(t.latest_message["text"], dispatcher, t, domain.as_dict()), dispatcher.messages
 
 
 def test_a_button_answer_is_stored_and_the_slot_cleared_for_the_next_question(domain):

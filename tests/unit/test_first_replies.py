@@ -3,40 +3,9 @@ breach still under way sees the reporting duty and its clock, and a family repor
 sees what it can and cannot do, in English and in Chinese (issue 12, "How we will know")."""
 
 import pytest
-from rasa_sdk import Tracker
-from rasa_sdk.executor import CollectingDispatcher
 
 from actions.intake_form import ActionStartIntake
-
-
-def tracker(text: str, intent: str, language=None, entities=(), **slots) -> Tracker:
-    """As in tests/unit/test_actions.py, with the user's message also among the events, as the
-    action server has it."""
-    return Tracker(
-        sender_id="test-user",
-        slots={"language": language, "topic": None, **slots},
-        latest_message={
-            "text": text,
-            "intent": {"name": intent, "confidence": 0.9},
-            "entities": list(entities),
-        },
-        events=[{"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}}],
-        paused=False,
-        followup_action=None,
-        active_loop={},
-        latest_action_name="action_listen",
-    )
-
-
-def run(action, t, domain):
-    dispatcher = CollectingDispatcher()
-    events = action.run(dispatcher, t, domain.as_dict())
-    return dispatcher.messages, events
-
-
-def slot(events, name):
-    """The value an action's events leave in a slot (the last change wins)."""
-    return [e["value"] for e in events if e.get("event") == "slot" and e["name"] == name][-1]
+from tests.support.trackers import run, slot, tracker
 
 
 def in_order(text: str, parts: list[str]) -> bool:
