@@ -240,6 +240,7 @@ class ValidateContactForm(AnswerValidation):
                     c
                     for c, word in (
                         ("wechat", "微信"),
+                        ("wechat", "wechat"),
                         ("email", "mail"),
                         ("email", "邮"),
                         ("phone", "电话"),

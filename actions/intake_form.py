@@ -82,11 +82,6 @@ def new_intake_id() -> str:
     return uuid.uuid4().hex
 
 
-def prefill_in(code: str, text: str, already: dict[str, Any], language: str) -> dict[str, Any]:
-    """What the text already answers, rendered in the conversation's language."""
-    return prefill.prefill(code, text, already, language=language)
-
-
 def _state(tracker: Tracker) -> tuple[str | None, str, dict[str, Any]]:
     return (
         tracker.get_slot("topic"),
@@ -111,7 +106,7 @@ class ActionStartIntake(Action):
         message = latest_text(tracker)
         if message.startswith("/"):  # a topic button: the description is what they typed before
             message = last_typed_message(tracker)
-        answers = prefill_in(code, message, {}, language)
+        answers = prefill.prefill(code, message, language=language)
         assessment = triage.assess(message, answers)
         dispatcher.utter_message(text=topics.get(code).acknowledge[language])
         if assessment.reasons:
@@ -181,7 +176,7 @@ class ValidateIntakeForm(AnswerValidation):
             answer = intake.UNCLEAR
         answers[question.key] = answer
         if answer not in (intake.SKIPPED, intake.UNCLEAR):
-            answers.update(prefill_in(code, latest_text(tracker), answers, language))
+            answers.update(prefill.prefill(code, latest_text(tracker), answers, language=language))
         events.update(answers=answers, bad_answers=0)
         # The answers can reveal urgency the first message did not (an incident still going on).
         assessment = triage.assess(tracker.get_slot("problem_summary") or "", answers)

@@ -5,7 +5,7 @@ not answers at all (keyboard mashing, symbols)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from bot.replies import Choice, Said
 
@@ -108,11 +108,6 @@ def pick(choices: Sequence[Choice], said: Said) -> str | None:
         if len(partial) == 1:
             return partial.pop()
     return None
-
-
-def labels_of(options: Iterable[tuple[str, Iterable[str]]]) -> list[Choice]:
-    """Choices from (value, labels in every language): a label in either language picks it."""
-    return [Choice(label=" / ".join(labels), value=value) for value, labels in options]
 
 
 def looks_like_garbage(raw: str) -> bool:

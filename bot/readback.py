@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot import contact, topics
-from bot.intake import SKIPPED, UNCLEAR, answer_label, text
+from bot.intake import SKIPPED, UNCLEAR, answer_label, text, texts
 from bot.language import Language
 
 TRIAGE_KEY = "triage"  # the answers' entry holding the reasons a matter is urgent (codes)
@@ -51,8 +51,18 @@ _PRECEDENCE = (
 )
 
 
+def _is_channel_label(message: str) -> bool:
+    """ "phone call", "微信吧": the label of a contact channel, as the read-back shows it."""
+    typed = re.sub(r"[\s,，。.!！]*(?:please|吧|就行|联系)?[\s。.!！]*$", "", message.strip().lower())
+    labels = {str(label).lower() for names in texts()["channels"].values() for label in names.values()}
+    return typed in labels
+
+
 def field_to_correct(message: str) -> str | None:
-    """Which field a correction talks about: "the phone is wrong" -> phone, "电话写错了" -> phone."""
+    """Which field a correction talks about: "the phone is wrong" -> phone, "电话写错了" -> phone,
+    "phone call" (a channel's label) -> how to be contacted."""
+    if _is_channel_label(message):
+        return "preferred_channel"
     value = message.lower()
     found = {name for name, words in _FIELD_WORDS.items() if any(word in value for word in words)}
     if "@" in value:

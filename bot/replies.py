@@ -4,7 +4,7 @@ turns these into Rasa's buttons, payloads and events; nothing here knows of Rasa
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 Meaning = Literal["yes", "no", "dont_know"]
@@ -32,4 +32,3 @@ class Said:
     text: str
     choice: str | None = None
     meaning: Meaning | None = None
-    extras: dict[str, str] = field(default_factory=dict)

@@ -228,3 +228,19 @@ def test_a_corrected_tail_of_the_phone_replaces_only_its_end(domain):
     )
     result, _ = validate(ValidateContactForm(), "summary_confirmed", t, domain)
     assert result["contact_phone"] == "+8613945687210"
+
+
+def test_a_channel_label_typed_at_the_read_back_sets_how_to_be_contacted_and_nothing_else(domain):
+    t = tracker(
+        "phone call",
+        "inform",
+        "en",
+        topic="icp",
+        contact_name="Anna Petrova",
+        contact_phone="+8613812345678",
+        contact_email="anna@example.com",
+        contact_methods="given",
+    )
+    result, _ = validate(ValidateContactForm(), "summary_confirmed", t, domain)
+    assert result["preferred_channel"] == "phone"
+    assert "contact_phone" not in result and "contact_methods" not in result
