@@ -73,6 +73,31 @@ class Settings:
     action_endpoint_url: str | None = None
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     delivery: DeliverySettings = field(default_factory=DeliverySettings)
+    # "embedded" (make run: SQLite, example firms, REST open for development) or "production".
+    profile: str = "embedded"
+    # REST channel: in production only when set, and then as `Authorization: Bearer <token>`.
+    rest_token: str | None = field(default=None, repr=False)
+    # The secret Rasa sends to the action server (and helpers check); None: the supervisor
+    # makes one per start and hands it to both.
+    action_secret: str | None = field(default=None, repr=False)
+    # Fernet keys, newest first (LAWBOT_ENCRYPTION_KEYS, comma-separated); empty: the key file
+    # under var_dir (embedded profile only; production refuses to start without a key).
+    encryption_keys: tuple[str, ...] = field(default=(), repr=False)
+    # The key of the keyed hashes that find a phone or email without decrypting (LAWBOT_SEARCH_KEY).
+    search_key: str | None = field(default=None, repr=False)
+    # Conversations that never reached consent are deleted after this many days.
+    unconsented_days: int = 30
+    # Abuse limits: longest message read, messages per conversation and per IP address a
+    # minute, leads per contact (phone or email) a day, largest request body in bytes.
+    max_message_chars: int = 4000
+    messages_per_minute: int = 20
+    ip_messages_per_minute: int = 60
+    leads_per_contact_per_day: int = 3
+    max_request_bytes: int = 1_000_000
+
+    @property
+    def production(self) -> bool:
+        return self.profile == "production"
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -133,4 +158,17 @@ def load() -> Settings:
         action_endpoint_url=os.environ.get("ACTION_ENDPOINT_URL"),
         smtp=_smtp(),
         delivery=_delivery(),
+        profile=(os.environ.get("LAWBOT_PROFILE") or "embedded").strip().lower(),
+        rest_token=os.environ.get("LAWBOT_REST_TOKEN") or None,
+        action_secret=os.environ.get("LAWBOT_ACTION_SECRET") or None,
+        encryption_keys=tuple(
+            key.strip() for key in (os.environ.get("LAWBOT_ENCRYPTION_KEYS") or "").split(",") if key.strip()
+        ),
+        search_key=os.environ.get("LAWBOT_SEARCH_KEY") or None,
+        unconsented_days=int(os.environ.get("LAWBOT_UNCONSENTED_DAYS", "30")),
+        max_message_chars=int(os.environ.get("LAWBOT_MAX_MESSAGE_CHARS", "4000")),
+        messages_per_minute=int(os.environ.get("LAWBOT_MESSAGES_PER_MINUTE", "20")),
+        ip_messages_per_minute=int(os.environ.get("LAWBOT_IP_MESSAGES_PER_MINUTE", "60")),
+        leads_per_contact_per_day=int(os.environ.get("LAWBOT_LEADS_PER_CONTACT_PER_DAY", "3")),
+        max_request_bytes=int(os.environ.get("LAWBOT_MAX_REQUEST_BYTES", "1000000")),
     )
