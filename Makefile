@@ -62,9 +62,10 @@ migrate: $(VENV_STAMP)
 	@echo "==> Migrating the leads database"
 	@$(PY) -m bot.ops.cli db upgrade
 
-# The demo's firm directory: EXAMPLE DATA, fictional firms (importing again changes nothing).
+# The demo's firm directory: EXAMPLE DATA, fictional firms, embedded profile only (adds missing
+# firms only: a firm staff deactivated stays deactivated).
 example-firms: migrate
-	@$(PY) -m bot.ops.cli firms import examples/firms.example.yml
+	@$(PY) -m bot.ops.cli firms import --examples examples/firms.example.yml
 
 lint: $(VENV_STAMP)
 	@echo "==> ruff format --check, ruff check"

@@ -206,14 +206,12 @@ class ActionFinishErasure(Action):
                 SlotSet("erasure_answer", None),
                 *([FollowupAction(form)] if form else []),
             ]
-        try:
-            with db.session_scope() as session:
-                privacy.erase_conversation(session, tracker.sender_id)
+        try:  # the one erasure (bot/privacy.py): leads, spool, transcript, log lines, firms told
+            privacy.erase(conversation_id=tracker.sender_id, actor="user")
         except db.Unavailable:  # nothing half-done: the user is told and can ask again
             dispatcher.utter_message(response="utter_erasure_failed")
             return [SlotSet("erasure_answer", None)]
-        privacy.erase_spooled(tracker.sender_id)
-        dispatcher.utter_message(response="utter_erased")
+        dispatcher.utter_message(response="utter_erased", json_message={"erased": True})  # the widget forgets
         return [
             *reset_events(INTAKE_SLOTS + CONTACT_FORM_SLOTS),
             SlotSet("erasure_answer", None),

@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.conversation import language_of, latest_text, said, send
-from actions.forms import AnswerValidation
+from actions.forms import AnswerValidation, sensitive_consent_answer
 from bot import answers, contact, intake, readback
 from bot.lead_draft import DECLINED, GIVEN, METHOD_STATE, REFUSED, draft, methods_given, needs_counterparty
 from bot.person import kept_as_typed, parse_person
@@ -86,8 +86,12 @@ class ValidateContactForm(AnswerValidation):
             return [] if consent == REFUSED else ["privacy_consent"]
         state = tracker.current_slot_values()
         slots = ["privacy_consent"]
-        if intake.is_sensitive(tracker.get_slot("topic"), tracker.get_slot("answers") or {}):
-            slots.append("sensitive_consent")
+        if intake.is_sensitive(
+            tracker.get_slot("topic"),
+            tracker.get_slot("answers") or {},
+            tracker.get_slot("urgency_reasons") or (),
+        ):
+            slots.append("sensitive_consent")  # asked here only when the questions did not need it
         slots += ["contact_name", "contact_methods"]
         if tracker.get_slot("contact_methods") == DECLINED:
             return []  # no way to reach the user: nothing to save
@@ -130,15 +134,7 @@ class ValidateContactForm(AnswerValidation):
     def validate_sensitive_consent(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        answer = answers.agreement(said(tracker))
-        if answer is None:
-            result = self._bad(dispatcher, tracker, "utter_hint_consent", "sensitive_consent", REFUSED)
-            if result["sensitive_consent"] != REFUSED:
-                return result
-            answer = False
-        if answer is False:
-            dispatcher.utter_message(response="utter_sensitive_refused")
-        return {"sensitive_consent": GIVEN if answer else REFUSED, "bad_answers": 0}
+        return sensitive_consent_answer(dispatcher, tracker)
 
     # -- details
 

@@ -1,4 +1,5 @@
-"""What both intake forms share: only what the user has just typed is validated."""
+"""What both intake forms share: only what the user has just typed is validated, and the separate
+consent to sensitive details, which either form may ask."""
 
 from __future__ import annotations
 
@@ -10,6 +11,10 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from rasa_sdk.utils import call_potential_coroutine
+
+from actions.conversation import said
+from bot import answers, intake
+from bot.lead_draft import GIVEN, REFUSED
 
 
 class AnswerValidation(FormValidationAction):
@@ -36,3 +41,19 @@ class AnswerValidation(FormValidationAction):
                 continue
             slots.update(await call_potential_coroutine(validate(value, dispatcher, tracker, domain)))
         return [SlotSet(name, value) for name, value in slots.items()]
+
+
+def sensitive_consent_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+    """The separate consent to sensitive details (PIPL Art. 29), asked once, before the first
+    sensitive question: a tapped or typed yes or no in either language ("好的", "不要记录");
+    unclear twice counts as no."""
+    answer = answers.agreement(said(tracker))
+    if answer is None:
+        bad = int(tracker.get_slot("bad_answers") or 0) + 1
+        if bad < intake.MAX_BAD_ANSWERS:
+            dispatcher.utter_message(response="utter_hint_consent")
+            return {"sensitive_consent": None, "bad_answers": bad}
+        answer = False
+    if answer is False:
+        dispatcher.utter_message(response="utter_sensitive_refused")
+    return {"sensitive_consent": GIVEN if answer else REFUSED, "bad_answers": 0}

@@ -21,8 +21,9 @@ from actions.conversation import (
     said,
     send,
 )
-from actions.forms import AnswerValidation
+from actions.forms import AnswerValidation, sensitive_consent_answer
 from bot import intake, prefill, topics, triage
+from bot.lead_draft import GIVEN, REFUSED
 
 MAX_SUMMARY = 2000
 
@@ -82,12 +83,20 @@ def new_intake_id() -> str:
     return uuid.uuid4().hex
 
 
-def _state(tracker: Tracker) -> tuple[str | None, str, dict[str, Any]]:
+def _state(tracker: Tracker) -> tuple[str | None, str, dict[str, Any], bool]:
+    """The topic, the urgency, the answers so far, and whether sensitive questions may be asked
+    (not once their separate consent was refused)."""
     return (
         tracker.get_slot("topic"),
         tracker.get_slot("urgency") or "normal",
         dict(tracker.get_slot("answers") or {}),
+        tracker.get_slot("sensitive_consent") != REFUSED,
     )
+
+
+def allowed(code: str, found: dict[str, Any], consent: str | None) -> dict[str, Any]:
+    """What may be stored of the answers found: no sensitive answer before its consent."""
+    return found if consent == GIVEN else intake.without_sensitive(code, found)
 
 
 class ActionStartIntake(Action):
@@ -108,12 +117,19 @@ class ActionStartIntake(Action):
             message = last_typed_message(tracker)
         answers = prefill.prefill(code, message, language=language)
         assessment = triage.assess(message, answers)
+        # Sensitive answers the description gives are kept only once their consent is given.
+        answers = allowed(code, answers, tracker.get_slot("sensitive_consent"))
         dispatcher.utter_message(text=topics.get(code).acknowledge[language])
         if assessment.reasons:
             dispatcher.utter_message(text=intake.immediate_steps(list(assessment.reasons), language))
         # "That's not my question": the person and their consents stay; only the matter changes.
         keep_person = bool(tracker.get_slot("topic_change"))
-        slots = INTAKE_SLOTS + (("summary_confirmed",) if keep_person else CONTACT_FORM_SLOTS)
+        # The sensitive consent is asked once a conversation: a new matter keeps the answer.
+        slots = INTAKE_SLOTS + (
+            ("summary_confirmed",)
+            if keep_person
+            else tuple(s for s in CONTACT_FORM_SLOTS if s != "sensitive_consent")
+        )
         return [
             *reset_events(slots),
             SlotSet("intake_id", tracker.get_slot("intake_id") if keep_person else new_intake_id()),
@@ -155,14 +171,36 @@ class ValidateIntakeForm(AnswerValidation):
     async def required_slots(
         self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[str]:
-        return ["intake_answer"] if intake.next_question(*_state(tracker)) else []
+        question = intake.next_question(*_state(tracker))
+        if question is None:
+            return []
+        if question.sensitive and tracker.get_slot("sensitive_consent") not in (GIVEN, REFUSED):
+            # the consent before the first one (while the answer to it is being validated, the
+            # slot holds what was typed)
+            return ["sensitive_consent", "intake_answer"]
+        return ["intake_answer"]
+
+    def validate_sensitive_consent(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        result = sensitive_consent_answer(dispatcher, tracker)
+        code = tracker.get_slot("topic")
+        if result["sensitive_consent"] != GIVEN or code not in topics.TOPIC_CODES:
+            return result
+        # Given: what the description (and this answer) already says is not asked again.
+        answers = dict(tracker.get_slot("answers") or {})
+        language = language_of(tracker)
+        for text in (tracker.get_slot("problem_summary") or "", latest_text(tracker)):
+            found = prefill.prefill(code, text, answers, language=language)
+            answers.update({k: v for k, v in found.items() if k in intake.sensitive_keys(code)})
+        return {**result, "answers": answers}
 
     def validate_intake_answer(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         language = language_of(tracker)
-        code, urgency, answers = _state(tracker)
-        question = intake.next_question(code, urgency, answers)
+        code, urgency, answers, sensitive = _state(tracker)
+        question = intake.next_question(code, urgency, answers, sensitive)
         if question is None or code is None:
             return {"intake_answer": None}
         events: dict[str, Any] = {"intake_answer": None}
@@ -176,7 +214,8 @@ class ValidateIntakeForm(AnswerValidation):
             answer = intake.UNCLEAR
         answers[question.key] = answer
         if answer not in (intake.SKIPPED, intake.UNCLEAR):
-            answers.update(prefill.prefill(code, latest_text(tracker), answers, language=language))
+            found = prefill.prefill(code, latest_text(tracker), answers, language=language)
+            answers.update(allowed(code, found, tracker.get_slot("sensitive_consent")))
         events.update(answers=answers, bad_answers=0)
         # The answers can reveal urgency the first message did not (an incident still going on).
         assessment = triage.assess(tracker.get_slot("problem_summary") or "", answers)

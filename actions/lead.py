@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.contact_form import lead_of
+from actions.conversation import language_of
 from bot import db, leads, matching, spool
 from bot.lead_draft import DECLINED, GIVEN, methods_given
 
@@ -36,7 +37,11 @@ class ActionCompleteIntake(Action):
             return [SlotSet("share_pending", False)]
         # Confirmed now: a lead spooled while the database is down keeps this time.
         fields = {**lead_of(tracker), "created_at": db.utcnow()}
-        lead = spool.save_or_spool(lead_key(tracker), fields)
+        try:
+            lead = spool.save_or_spool(lead_key(tracker), fields)
+        except (leads.TooManyLeads, leads.LeadRejected) as refused:  # abuse limit, or does not fit
+            dispatcher.utter_message(text=leads.refusal(refused, language_of(tracker)))
+            return [SlotSet("share_pending", False)]
         if lead is None:
             dispatcher.utter_message(response="utter_lead_pending")
             return [SlotSet("lead_id", None), SlotSet("share_pending", False)]

@@ -15,6 +15,7 @@ from actions.conversation import language_of, said, send
 from actions.forms import AnswerValidation
 from bot import answers, db, intake, leads
 from bot.delivery import sharing
+from bot.lead_draft import sensitive_refused
 from bot.replies import Choice, Said
 
 YES, NO = "yes", "no"
@@ -50,7 +51,8 @@ class ActionAskShareAnswer(Action):
             matches = []
         offered = set(tracker.get_slot("share_offer") or [])
         named = [m for m in matches if m.get("firm_id") in offered]
-        send(dispatcher, sharing.describe_recipients(named, language), share_choices(language))
+        minimal = sensitive_refused(tracker.current_slot_values())  # what the firms would get
+        send(dispatcher, sharing.describe_recipients(named, language, minimal), share_choices(language))
         return []
 
 

@@ -5,6 +5,9 @@ Home of what every table shares: the declarative `Base`, the time helpers (every
 is UTC), the engine per URL and `session_scope()`, the one way code outside the tests opens a
 session: it commits on success, rolls back on error, and turns "the database cannot be
 reached" into `Unavailable`, so callers tell an outage from a bug without knowing SQLAlchemy.
+Errors in the data (`DATA_ERRORS`: a value too long, a constraint) are not an outage and come
+out unchanged (`is_data_error`). Engines hide SQL parameters and time out on connect
+(`make_engine`); URLs are printed masked (`masked`).
 """
 
 from __future__ import annotations
@@ -18,8 +21,12 @@ from pathlib import Path
 
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
+from sqlalchemy.engine.url import make_url
 from sqlalchemy.exc import (
+    ArgumentError,
+    DataError,
     DisconnectionError,
+    IntegrityError,
     InterfaceError,
     OperationalError,
     SQLAlchemyError,
@@ -35,6 +42,12 @@ Base = declarative_base()
 # Errors meaning the database did not answer (down, unreachable, not there yet, pool exhausted),
 # as opposed to errors in what was asked of it.
 CONNECTION_ERRORS = (OperationalError, InterfaceError, DisconnectionError, PoolTimeoutError)
+# Errors in the data itself (a value too long for its column, a constraint broken): the database
+# answered, and asking again with the same data will fail the same way. Never an outage.
+DATA_ERRORS = (DataError, IntegrityError)
+# Seconds to wait for a connection (PostgreSQL) or for a lock on the file (SQLite).
+CONNECT_TIMEOUT = 5
+SQLITE_BUSY_TIMEOUT = 15
 
 
 class Unavailable(Exception):
@@ -70,9 +83,42 @@ def engine(url: str | None = None) -> Engine:
 
 @cache
 def _engine(url: str) -> Engine:
+    return make_engine(url, pool_pre_ping=True)
+
+
+def make_engine(url: str, **options: object) -> Engine:
+    """Every engine of the assistant is made here: SQL parameters (what users typed) never appear
+    in error messages or logs (`hide_parameters`), and a database that does not answer is given
+    up on after a few seconds (connect timeout) instead of holding a conversation."""
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    return create_engine(url, future=True, pool_pre_ping=True)
+    backend = _backend(url)
+    connect_args: dict[str, object] = {}
+    if backend == "sqlite":
+        connect_args["timeout"] = SQLITE_BUSY_TIMEOUT
+    elif backend in ("postgresql", "mysql"):
+        connect_args["connect_timeout"] = CONNECT_TIMEOUT
+    return create_engine(url, future=True, hide_parameters=True, connect_args=connect_args, **options)
+
+
+def _backend(url: str) -> str:
+    try:
+        return str(make_url(url).get_backend_name())
+    except ArgumentError:
+        return ""
+
+
+def masked(url: str) -> str:
+    """The URL as it may be printed or logged: the password replaced by ***."""
+    try:
+        return str(make_url(url).render_as_string(hide_password=True))
+    except ArgumentError:
+        return "<a database URL that cannot be parsed>"
+
+
+def is_data_error(error: BaseException) -> bool:
+    """True for an error in the data (too long, constraint), False for an outage or anything else."""
+    return isinstance(error, DATA_ERRORS)
 
 
 def session_factory(url: str | None = None) -> sessionmaker:

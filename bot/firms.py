@@ -4,6 +4,14 @@ in which languages, how many new matters a week they take, and how they want lea
 Staff manage it with `lawbot firms add | list | import FILE | deactivate ID`. Every entry is
 validated here, whatever its source (command line or file), so matching never sees a topic
 code or a language it does not know.
+
+Deactivation sticks: an import re-activates a firm only when its entry says `active: true`.
+The example directory (`lawbot firms import --examples FILE`, what `make run` does) is loaded
+only in the embedded (demo) profile, only adds the firms that are not there yet, and never
+touches a firm already in the directory, so a deactivated example firm stays deactivated.
+
+Longer than 300 lines: validation, the upsert rules and both imports (staff's files, the demo's
+examples) must agree on every field, so they stay together.
 """
 
 from __future__ import annotations
@@ -88,7 +96,7 @@ class FirmEntry:
     contact_email: str | None
     webhook_url: str | None
     webhook_secret: str | None
-    active: bool = True
+    active: bool | None = None  # None: not said (a new firm is active, a known one keeps its state)
     id: int | None = None
 
 
@@ -158,6 +166,15 @@ def validate(raw: Mapping[str, Any], where: str = "firm") -> FirmEntry:
     if not email and not webhook_url:
         raise FirmError(f"{where}: give a contact_email or a webhook_url, or the firm can receive nothing")
     secret = _optional_text(raw.get("webhook_secret"))
+    for field, value in (
+        ("name", name),
+        ("contact_email", email),
+        ("webhook_url", webhook_url),
+        ("webhook_secret", secret),
+    ):
+        limit = Firm.__table__.columns[field].type.length  # refused here, not by PostgreSQL
+        if value and len(value) > limit:
+            raise FirmError(f"{where}: {field} is longer than {limit} characters")
     firm_id = raw.get("id")
     if firm_id is not None and (isinstance(firm_id, bool) or not str(firm_id).isdigit()):
         raise FirmError(f"{where}: id must be a positive whole number")
@@ -172,7 +189,7 @@ def validate(raw: Mapping[str, Any], where: str = "firm") -> FirmEntry:
         contact_email=email,
         webhook_url=webhook_url,
         webhook_secret=secret,
-        active=_flag(raw.get("active"), "active", where, True),
+        active=None if raw.get("active") is None else _flag(raw.get("active"), "active", where, True),
     )
 
 
@@ -203,8 +220,10 @@ def upsert(session: Session, entry: FirmEntry) -> tuple[Firm, bool]:
     if created:
         firm = Firm()
         session.add(firm)
-    for field in ("name", "handles_urgent", "weekly_capacity", "contact_email", "webhook_url", "active"):
+    for field in ("name", "handles_urgent", "weekly_capacity", "contact_email", "webhook_url"):
         setattr(firm, field, getattr(entry, field))
+    if entry.active is not None or created:
+        firm.active = entry.active is not False
     for field in ("topics", "languages", "fee_models"):
         setattr(firm, field, list(getattr(entry, field)))
     if not entry.webhook_url:
@@ -262,6 +281,30 @@ def import_entries(
         session.rollback()
         raise
     return created, updated
+
+
+class NotInThisProfile(FirmError):
+    """Example firms are demo data: the production profile never loads them."""
+
+
+def import_examples(session: Session, raws: Iterable[Mapping[str, Any]], production: bool) -> int:
+    """Adds the example firms not yet in the directory (by name) and leaves every other firm as
+    it is (a deactivated example firm is never re-activated); returns how many were added.
+    Raises NotInThisProfile in the production profile."""
+    if production:
+        raise NotInThisProfile("example firms are demo data: not loaded in the production profile")
+    entries = [validate(raw, f"example entry {number}") for number, raw in enumerate(raws, 1)]
+    added = 0
+    try:
+        for entry in entries:
+            if _by_name(session, entry.name) is None:
+                upsert(session, entry)
+                added += 1
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    return added
 
 
 def directory(session: Session, include_inactive: bool = False) -> list[Firm]:

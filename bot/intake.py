@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping, cast
+from typing import Any, Iterable, Mapping, cast
 
 import yaml
 
@@ -62,10 +62,17 @@ def questions_for(code: str, urgency: str = "normal") -> tuple[Question, ...]:
     return questions[:URGENT_QUESTIONS]
 
 
-def next_question(code: str | None, urgency: str, answers: Mapping[str, object]) -> Question | None:
+def next_question(
+    code: str | None, urgency: str, answers: Mapping[str, object], sensitive: bool = True
+) -> Question | None:
+    """The topic's next unanswered question; `sensitive=False` (the user refused their separate
+    consent) passes over the sensitive ones."""
     if code not in topics.TOPIC_CODES:
         return None
-    return next((q for q in questions_for(code, urgency) if q.key not in answers), None)
+    return next(
+        (q for q in questions_for(code, urgency) if q.key not in answers and (sensitive or not q.sensitive)),
+        None,
+    )
 
 
 def question_choices(question: Question, language: Language) -> tuple[Choice, ...]:
@@ -146,18 +153,25 @@ def answer_label(code: str, key: str, value: object, language: Language) -> str:
     return str(value)
 
 
-def is_sensitive(code: str | None, answers: Mapping[str, object]) -> bool:
-    """Whether the matter carries sensitive details (criminal matters, health, financial
-    accounts: PIPL Art. 28), which need their own consent before they go into a lead."""
+def sensitive_keys(code: str | None) -> frozenset[str]:
+    """The keys of a topic's sensitive questions (asked only after their separate consent)."""
     if code not in topics.TOPIC_CODES:
-        return False
-    sensitive_keys = {q.key for q in topics.get(code).questions if q.sensitive}
-    return code == "criminal" or any(key in answers for key in sensitive_keys)
+        return frozenset()
+    return frozenset(q.key for q in topics.get(code).questions if q.sensitive)
+
+
+def is_sensitive(code: str | None, answers: Mapping[str, object], reasons: Iterable[str] = ()) -> bool:
+    """Whether the matter carries sensitive details (criminal matters, a detention, health,
+    financial accounts: PIPL Art. 28), which need their own consent before they go into a lead:
+    a topic with sensitive questions, a sensitive answer, or a detention among the reasons it is
+    urgent."""
+    keys = sensitive_keys(code)
+    return code == "criminal" or bool(keys) or "detention" in reasons or any(k in answers for k in keys)
 
 
 def without_sensitive(code: str, answers: Mapping[str, object]) -> dict[str, object]:
-    sensitive_keys = {q.key for q in topics.get(code).questions if q.sensitive}
-    return {key: value for key, value in answers.items() if key not in sensitive_keys}
+    keys = sensitive_keys(code)
+    return {key: value for key, value in answers.items() if key not in keys}
 
 
 # ---------------------------------------------------------------- what to do right now (urgency itself: bot.triage)

@@ -44,23 +44,36 @@ def counterparty(state: Mapping[str, Any]) -> str | None:
     )
 
 
+def sensitive_refused(state: Mapping[str, Any]) -> bool:
+    """The matter is sensitive and its separate consent was refused (PIPL Art. 29): the lead keeps
+    only the topic, the urgency level, the language and the contact details - no sensitive
+    answer, no reason for the urgency, no free text, no other party."""
+    return state.get("sensitive_consent") == REFUSED and intake.is_sensitive(
+        state.get("topic"), state.get("answers") or {}, state.get("urgency_reasons") or ()
+    )
+
+
 def needs_counterparty(state: Mapping[str, Any]) -> bool:
     return (
         state.get("topic") in DISPUTE_TOPICS
         and counterparty(state) is None
         and not state.get("callback_requested")
+        and not sensitive_refused(state)
     )
 
 
 def draft(state: Mapping[str, Any], conversation_id: str, channel: str, language: str) -> dict[str, Any]:
-    """The lead's fields from the conversation's state. Sensitive answers stay out unless their
-    separate consent was given (PIPL Art. 28/29)."""
+    """The lead's fields from the conversation's state. A sensitive matter whose separate consent
+    was refused keeps no answers, reasons, description or other party (PIPL Art. 28/29)."""
     code = state.get("topic")
     answers = dict(state.get("answers") or {})
     sensitive = state.get("sensitive_consent")
-    if code in topics.TOPIC_CODES and sensitive == REFUSED:
+    minimal = sensitive_refused(state)
+    if code in topics.TOPIC_CODES and sensitive != GIVEN:
         answers = intake.without_sensitive(str(code), answers)
-    if state.get("urgency_reasons"):
+    if minimal:
+        answers = {}
+    elif state.get("urgency_reasons"):
         answers[TRIAGE_KEY] = list(state["urgency_reasons"])
     methods = methods_given(state)
     preferred = state.get("preferred_channel")
@@ -72,7 +85,7 @@ def draft(state: Mapping[str, Any], conversation_id: str, channel: str, language
         "language": language,
         "topic": code if code in topics.TOPIC_CODES else None,
         "urgency": state.get("urgency") or "normal",
-        "summary": state.get("problem_summary") or "",
+        "summary": "" if minimal else state.get("problem_summary") or "",
         "answers": answers,
         "contact": {
             "name": _given(state.get("contact_name")),
@@ -82,7 +95,7 @@ def draft(state: Mapping[str, Any], conversation_id: str, channel: str, language
             "wechat_id": methods.get("wechat_id"),
             "preferred_channel": preferred,
         },
-        "counterparty": counterparty(state),
+        "counterparty": None if minimal else counterparty(state),
         "consent": {
             "notice_version": intake.NOTICE_VERSION,
             "given_at": state.get("consent_given_at"),

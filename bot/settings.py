@@ -36,7 +36,11 @@ class SmtpSettings:
     user: str | None = None
     password: str | None = field(default=None, repr=False)
     sender: str = "lawbot@localhost"
-    starttls: bool = False
+    # TLS by default: STARTTLS (port 587), or implicit TLS (port 465 or LAWBOT_SMTP_TLS=1);
+    # plain SMTP only with LAWBOT_SMTP_STARTTLS=0, and then never with a login.
+    starttls: bool = True
+    tls: bool = False
+    ca_file: str | None = None  # a private CA for the relay's certificate (LAWBOT_SMTP_CA_FILE)
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,8 @@ class Settings:
     ip_messages_per_minute: int = 60
     leads_per_contact_per_day: int = 3
     max_request_bytes: int = 1_000_000
+    # The window of the two message limits above, in seconds (tests shorten it).
+    rate_window_seconds: float = 60.0
 
     @property
     def production(self) -> bool:
@@ -119,14 +125,18 @@ class Settings:
 
 
 def _smtp() -> SmtpSettings:
-    starttls = _flag("LAWBOT_SMTP_STARTTLS")
+    port_text = os.environ.get("LAWBOT_SMTP_PORT")
+    tls = _flag("LAWBOT_SMTP_TLS") or port_text == "465"
+    starttls = not tls and _flag("LAWBOT_SMTP_STARTTLS", default=True)
     return SmtpSettings(
         host=os.environ.get("LAWBOT_SMTP_HOST") or None,
-        port=int(os.environ.get("LAWBOT_SMTP_PORT") or (587 if starttls else 25)),
+        port=int(port_text or (465 if tls else 587 if starttls else 25)),
         user=os.environ.get("LAWBOT_SMTP_USER") or None,
         password=os.environ.get("LAWBOT_SMTP_PASSWORD") or None,
         sender=os.environ.get("LAWBOT_SMTP_FROM") or "lawbot@localhost",
         starttls=starttls,
+        tls=tls,
+        ca_file=os.environ.get("LAWBOT_SMTP_CA_FILE") or None,
     )
 
 
@@ -171,4 +181,5 @@ def load() -> Settings:
         ip_messages_per_minute=int(os.environ.get("LAWBOT_IP_MESSAGES_PER_MINUTE", "60")),
         leads_per_contact_per_day=int(os.environ.get("LAWBOT_LEADS_PER_CONTACT_PER_DAY", "3")),
         max_request_bytes=int(os.environ.get("LAWBOT_MAX_REQUEST_BYTES", "1000000")),
+        rate_window_seconds=float(os.environ.get("LAWBOT_RATE_WINDOW_SECONDS", "60")),
     )

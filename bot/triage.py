@@ -9,7 +9,9 @@ insider does it), then the scopes of the clause are applied: negation ("没人�
 arrested"), time ("last year", "已经处理完", "明年"), hypotheticals and general questions ("what
 if the police come", "如果警察来了怎么办", "can the CAC fine us?"), and topics (a game, an app, a
 thesis or a film *about* detention or ransomware). Dates count from the day the message names
-("today is the 9th") or else from today.
+("today is the 9th") or else from today. A contract running out is no time limit ("合同下周到期");
+a time inside a condition binds only as an ultimatum ("unless we pay by Friday"); what a work,
+a product or a story is about, and the plot told after "we are writing a novel", are topics.
 
 The engine is split in five modules: bot/triage_text.py (vocabulary, clauses, scopes),
 bot/triage_rules.py (the cues of a clause), bot/triage_dates.py (dates and durations),
@@ -19,6 +21,7 @@ bot/knowledge/triage.yml; the modules hold only the logic. Pure domain: no Rasa 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Mapping, Sequence
@@ -36,8 +39,10 @@ from bot.triage_rules import (
     user_says_not_urgent,
 )
 from bot.triage_text import (
+    CJK,
     Clause,
     framed,
+    general_question,
     generic_law,
     has_authority,
     hypothetical,
@@ -50,7 +55,8 @@ from bot.triage_text import (
 )
 
 REASONS: tuple[str, ...] = ("detention", "ongoing_incident", "authority_contact", "deadline")
-URGENT_WITHIN_DAYS = 14
+# About two weeks; 15 days keeps the usual fifteen-day answer and objection periods (答辩期) in.
+URGENT_WITHIN_DAYS = 15
 
 # Answers that by themselves make a matter urgent: (question key, value) -> reason
 # (the same mapping as bot/intake.py).
@@ -127,10 +133,11 @@ def _deadline(clauses: Sequence[Clause], today: date, deadline_answer: bool) -> 
     or answered to the deadline question; not when it is only when something happened ("received
     the notice today"), how fast an attack went, a restriction ("don't leave town for a few
     days") or an exercise ("a moot court hearing on the 18th")."""
-    for clause in clauses:
+    for index, clause in enumerate(clauses):
         if (
             clause.time == "far_past"
             or generic_law(clause)
+            or general_question(clause)
             or (
                 clause.question
                 and (clause.has("hypothetical.definition") or clause.has("hypothetical.aux_question"))
@@ -142,13 +149,21 @@ def _deadline(clauses: Sequence[Clause], today: date, deadline_answer: bool) -> 
             continue
         # "We received the notice today": today is when it happened.
         happened_today = clause.has("deadline.event") and not clause.has("deadline.strong")
-        obligation = clause.has("deadline.obligation")
+        # ", ten days from now.": a time said again after the clause that says what is due.
+        before = clauses[index - 1] if index and clauses[index - 1].sentence == clause.sentence else None
+        obligation = _binds(clause) or (before is not None and _only_time(clause, today) and _binds(before))
         plan = clause.has("deadline.plan")
         # A date the police or a regulator set (an interview, a reply) binds like a deadline.
         set_by_authority = has_authority(clause) and not clause.has("hypothetical.intention")
         # "…will revoke our permit if we don't reply within 10 days": the negation is the threat's.
         threat = clause.conditional_at is not None and any(
             c.has("deadline.future") for c in clauses if c.sentence == clause.sentence
+        )
+        # "…if we don't pay within 48 hours": a condition with a "not" in it is an ultimatum.
+        ultimatum = threat and any(
+            rx("negation").search(c.text) or c.has("deadline.ultimatum")
+            for c in clauses
+            if c.sentence == clause.sentence
         )
         # "locked again within an hour": how fast an attack went, not a time limit.
         attack_speed = not obligation and clause.has("incident.cues") and not clause.has("deadline.future")
@@ -163,13 +178,48 @@ def _deadline(clauses: Sequence[Clause], today: date, deadline_answer: bool) -> 
                 continue
             if deadline_answer:
                 return True
-            if set_by_authority and when.future and not hypothetical(clause, when.start):
+            ahead = when.future or (when.days > 0 and clause.has("deadline.summons"))
+            if set_by_authority and ahead and not hypothetical(clause, when.start):
                 return True
-            if plan and not obligation:
+            if plan and not obligation or (_supposed(clause, when.start) and not ultimatum):
                 continue
-            if when.bounded or obligation:
+            if (when.bounded and not _lapse_date(clause, when.start)) or obligation:
                 return True
     return False
+
+
+def _supposed(clause: Clause, at: int) -> bool:
+    """The time limit is part of a condition or of a general question ("如果泄露了，72小时内要做什么",
+    "Do we have to delete it within 7 days?"), not "we can ask for a hearing within 3 days"."""
+    conditional = clause.conditional_at is not None and clause.conditional_at <= at
+    return (
+        conditional
+        or general_question(clause)
+        or (clause.question and clause.has("hypothetical.aux_question"))
+    )
+
+
+def _lapse_date(clause: Clause, at: int) -> bool:
+    """The date is when a contract runs out ("合同下周到期", "the lease expires next week")."""
+    return any(m.start() <= at <= m.end() + 8 for m in rx("deadline.lapse").finditer(clause.text))
+
+
+def _binds(clause: Clause) -> bool:
+    """An obligation word outside a contract's or a subscription's own expiry ("合同下周到期")."""
+    lapses = [m.span() for m in rx("deadline.lapse").finditer(clause.text)]
+    return any(
+        not any(start <= m.start() < end for start, end in lapses)
+        for m in rx("deadline.obligation").finditer(clause.text)
+    )
+
+
+def _only_time(clause: Clause, today: date) -> bool:
+    """The clause is a time and little else (", ten days from now", "，也就是下周三")."""
+    rest = clause.text
+    for when in sorted(times(clause.text, today), key=lambda w: w.start, reverse=True):
+        rest = rest[: when.start] + " " + rest[when.end :]
+    words = re.findall(r"[A-Za-z]+", rest)
+    return len(words) <= 3 and len(CJK.findall(rest)) <= 4 and len(rest) < len(clause.text)
 
 
 # ---------------------------------------------------------------- the public face

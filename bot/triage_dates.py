@@ -48,7 +48,7 @@ def _time_patterns() -> dict[str, re.Pattern[str]]:
     return {
         "en_duration": re.compile(
             rf"\b(?P<pre>within|in|under|inside(?:\s+of)?|the\s+next|next|only|just|have|has|had|got|"
-            rf"given|gave\s+us|give\s+us|for|over)?\s*\b(?P<num>{en_num})[\s-]*(?:more\s+)?"
+            rf"given|gave\s+us|give\s+us|for|over|every)?\s*\b(?P<num>{en_num})[\s-]*(?:more\s+)?"
             r"(?P<work>business|working|calendar|clear)?\s*(?P<unit>hours?|days?|weeks?|months?|years?)\b"
             r"(?P<post>\s+(?:ago|earlier|back)\b|\s+(?:left|remaining|to\s+\w+|deadline|notice|limit)\b)?",
             flags,
@@ -68,7 +68,9 @@ def _time_patterns() -> dict[str, re.Pattern[str]]:
             r"(?P<nextmonth>next\s+month)|"
             r"(?P<yearend>(?:the\s+)?end\s+of\s+(?:the|this)\s+year|year[- ]end)|"
             r"(?P<past>yesterday|last\s+(?:week|month|night|" + WEEKDAY_NAMES + r"))|"
-            r"(?:(?P<which>this|next|coming)\s+)?(?P<weekday>" + WEEKDAY_NAMES + r")\b(?!s)|"
+            r"(?<!every\s)(?<!each\s)(?:(?P<which>this|next|coming)\s+)?(?P<weekday>"
+            + WEEKDAY_NAMES
+            + r")\b(?!s)|"
             r"(?P<iso>(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2}))|"
             r"(?P<md>(?P<mdm>" + MONTH_NAMES + r")\.?\s+(?P<mdd>\d{1,2})(?:st|nd|rd|th)?\b"
             r"(?:,?\s*(?P<mdy>\d{4}))?)|"
@@ -92,7 +94,7 @@ def _time_patterns() -> dict[str, re.Pattern[str]]:
             r"(?:号|日(?!内|之内|以内|后|之后|以后|起))(?![线楼房码机院门库店口员位人床台期]))|"
             r"(?P<threedays>大后天)|(?P<twodays>后天)|"
             r"(?P<today>今天|今日|今晚|今早|今天下午|当天|当日)|(?P<tomorrow>明天|明日|明早|明晚)|"
-            r"(?P<weekday>(?P<which>本|这|下个?|这个)?(?:周|星期|礼拜)(?P<wd>[一二三四五六日天]))|"
+            r"(?<!每)(?P<weekday>(?P<which>本|这|下个?|这个)?(?:周|星期|礼拜)(?P<wd>[一二三四五六日天]))|"
             r"(?P<weekend>(?:本|这个?)?周末)|"
             r"(?P<thisweek>本周|这周|这个?星期|本星期|这个?礼拜)|"
             r"(?P<nextweek>下个?(?:周|星期|礼拜))|"
@@ -104,7 +106,9 @@ def _time_patterns() -> dict[str, re.Pattern[str]]:
             r"(?P<past>昨天|昨晚|昨日|前天|上周|上个?星期|上个?月|上礼拜)"
         ),
         "zh_bound_after": re.compile(r"^\s*(?:前|之前|以前|为止|内|之内|以内|截止|到期)"),
-        "zh_bound_before": re.compile(r"(?:截至|截止(?:到|日期)?(?:是|为)?|最迟|最晚|不晚于)\s*$"),
+        "zh_bound_before": re.compile(
+            r"(?:截至|截止(?:到|日期)?(?:是|为)?|最迟|最晚|不晚于|(?:给|宽限)(?:了)?(?:我们|我|公司|你们|他们)?(?:时间)?到)\s*$"
+        ),
     }
 
 
@@ -197,7 +201,11 @@ def times(text: str, today: date) -> list[When]:
         value = number(m.group("num"))
         pre = (m.group("pre") or "").lower()
         post = (m.group("post") or "").strip().lower()
-        if value is None or pre in ("for", "over") or post.split(" ")[0] in ("ago", "earlier", "back"):
+        if (
+            value is None
+            or pre in ("for", "over", "every")
+            or post.split(" ")[0] in ("ago", "earlier", "back")
+        ):
             if value is not None:
                 add(m.start(), m.end(), -1, False)
             continue

@@ -70,7 +70,9 @@ def _patient(clause: Clause, match: re.Match[str], direction: str) -> _Entity | 
     right = [e for e in entities if e.start >= match.start() and e not in left]
     if direction == "left":
         return left[-1] if left else None
-    if direction == "right":
+    # "扣留了我的同事": an active Chinese verb takes what follows it (not after 被/让).
+    active_zh = CJK.match(match.group()) and not re.search(r"[被让叫给]\s*$", clause.text[: match.start()])
+    if direction == "right" or (active_zh and right and right[0].start - match.end() <= 8):
         return right[0] if right else None
     candidates = [(match.start() - e.end, e) for e in left[-1:]] + [
         (max(0, e.start - match.end()), e) for e in right[:1]
@@ -85,10 +87,20 @@ _DETERMINER = re.compile(
 )
 
 
+# "locked up the day before yesterday": a time, not the object.
+_TIME_NOUN = re.compile(
+    r"(?:day|days|week|weeks|weekend|morning|afternoon|evening|night|month|months|hour|hours|time|other)\b",
+    re.IGNORECASE,
+)
+
+
 def _object_is_a_thing(clause: Clause, match: re.Match[str]) -> bool:
     """ "customs detained a pallet of cameras": the object right after the verb is no person."""
     phrase = _DETERMINER.match(clause.text, match.end())
-    return phrase is not None and not entity_rx("person").search(phrase.group(1))
+    if phrase is None or _TIME_NOUN.match(phrase.group(1)):
+        return False
+    head = re.split(r"\s+(?:from|to|at|in|of|for|with|by|on|and)\b", phrase.group(1), maxsplit=1)[0]
+    return not entity_rx("person").search(head)  # "took a statement from me": a statement
 
 
 # ---------------------------------------------------------------- findings
@@ -121,6 +133,8 @@ def detentions(clause: Clause, message: str = "") -> Iterator[Hit]:
     for kind in ("person", "passive", "any", "agent", "stopped", "at_station"):
         for match in rx(f"detention.{kind}").finditer(clause.text):
             if in_title(clause, match) or not real(clause, match.start()):
+                continue
+            if rx("detention.concept").match(clause.text, match.end()):  # "羁押期限", "detention period"
                 continue
             nearest = _patient(clause, match, "near")
             if nearest is not None and nearest.fictional:  # "被关进监狱的角色要逃出来"
@@ -173,7 +187,7 @@ def incidents(clause: Clause, following: Clause | None, present_only: bool = Tru
         borrow = following is not None and clause.time is None and not following.has("incident.cues")
         nearby = [clause] + ([following] if following is not None and borrow else [])
         continuing = any(c.has("incident.continuing") for c in nearby)
-        inherent = bool(rx("incident.inherent").search(clause.text))
+        inherent = any(rx("incident.inherent").search(c.text) for c in nearby)
         recent = any(c.has("incident.recent") for c in nearby)
         if clause.time == "far_past" and not continuing:
             continue
@@ -252,15 +266,17 @@ def authority_contacts(clause: Clause, detained: Sequence[Hit] = ()) -> Iterator
     if about_others(clause) or (commercial and not authority):
         return
     platform = clause.has("authority.platform") and not authority
+
+    def taking(match: re.Match[str]) -> bool:
+        start, end = clause.offset + match.start(), clause.offset + match.end()
+        return any(d.position < end and start < d.end for d in detained)
+
     for match in rx("authority.intrinsic").finditer(clause.text):
-        if real(clause, match.start()) and not platform:
+        if real(clause, match.start()) and not platform and not taking(match):
             yield Hit("authority_contact", clause.offset + match.start())
     if authority and not commercial:
         for match in rx("authority.with_authority").finditer(clause.text):
-            start, end = clause.offset + match.start(), clause.offset + match.end()
-            if any(d.position < end and start < d.end for d in detained):
-                continue
-            if real(clause, match.start()):
+            if not taking(match) and real(clause, match.start()):
                 yield Hit("authority_contact", clause.offset + match.start())
     for match in rx("authority.received").finditer(clause.text):
         # What arrived may be named further on in the sentence ("收到通知，如果…不答复，将吊销…").

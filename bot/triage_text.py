@@ -51,7 +51,8 @@ def _alternation(patterns: Sequence[str]) -> str:
 def _words(path: str) -> str:
     """A word list as one alternation: English entries as whole words, Chinese as they are."""
     english, chinese = _patterns(path)
-    return _alternation([rf"\b(?:{p})\b" for p in english] + chinese)
+    # Latin-script edges, so that "收到CAC通知" names the CAC (a CJK letter is a \w too).
+    return _alternation([rf"(?<![A-Za-z0-9_])(?:{p})(?![A-Za-z0-9_])" for p in english] + chinese)
 
 
 @cache
@@ -78,7 +79,10 @@ _CLAUSE_BREAK = re.compile(
     r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])",  # Chinese written with spaces between clauses
     re.IGNORECASE,
 )
-_ZH_QUESTION = re.compile(r"吗|呢|什么|怎么|如何|哪|为什么|为啥|啥|咋|是否|多少|么\s*$")
+_ZH_QUESTION = re.compile(
+    r"吗|呢|什么|怎么|如何|哪|为什么|为啥|啥|咋|是否|多少|(?<![没不])多久|多长时间|么\s*$|"
+    r"会不会|能不能|可不可以|要不要|该不该|是不是|有没有|用不用|需不需要"
+)
 CJK = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -95,14 +99,24 @@ class Clause:
     prior_authority: bool = False
     sentence_text: str = ""
     in_sentence: int = 0  # where the clause starts in its sentence
+    # What a work or a product named in the clause before is about ("我在写论文，研究羁押期限",
+    # "看了个电影，讲医院被勒索的"): every cue in the clause is a topic.
+    topic: bool = False
 
     def has(self, path: str, before: int | None = None) -> bool:
         return any(before is None or match.start() < before for match in rx(path).finditer(self.text))
 
 
+# "hasnt", "dont": contractions typed without the apostrophe.
+_BARE_CONTRACTION = re.compile(
+    r"\b(has|have|had|do|does|did|is|are|was|were|could|should|would|ca|wo)nt\b", re.IGNORECASE
+)
+
+
 def normalise(message: str) -> str:
     text = unicodedata.normalize("NFKC", message)
-    return text.replace("’", "'").replace("‘", "'")
+    text = text.replace("’", "'").replace("‘", "'")
+    return _BARE_CONTRACTION.sub(r"\1n't", text).replace("can not ", "cannot ")
 
 
 def _long_ago(text: str, today: date) -> bool:
@@ -120,6 +134,7 @@ def split_clauses(message: str, today: date) -> list[Clause]:
         question = "?" in raw or bool(_ZH_QUESTION.search(raw.rstrip(".!?。;\n ")))
         cuts = sorted({0, len(raw), *(m.start() for m in _CLAUSE_BREAK.finditer(raw))})
         previous: Clause | None = None
+        fiction = False  # a story is being told from here on
         for start, end in zip(cuts, cuts[1:], strict=False):
             text = raw[start:end]
             if not text.strip(" ,.!?;\n"):
@@ -128,9 +143,20 @@ def split_clauses(message: str, today: date) -> list[Clause]:
                 text, sentence.start() + start, number, question, sentence_text=raw, in_sentence=start
             )
             condition = rx("hypothetical.conditional").search(text)
+            # "来了几个警察。他们把我老公带走了": the sentence before may name who "they" are.
+            clause.prior_authority = previous is None and bool(clauses) and names_authority(clauses[-1])
             if previous is not None:
                 clause.prior_authority = names_authority(previous)
-            if previous is not None and previous.conditional_at is not None:
+                clause.topic = bool(rx("hypothetical.work_end").search(previous.text)) and bool(
+                    rx("hypothetical.topic_lead").match(text)
+                )
+                fiction = fiction or bool(rx("hypothetical.fiction").search(previous.text))
+                clause.topic = clause.topic or (fiction and not entity_rx("first_person").search(text))
+            # "网信办会不会 | 因为我们没备案就罚款": the question's modal governs the clause cut off.
+            if previous is not None and (
+                previous.conditional_at is not None
+                or (question and rx("hypothetical.open_modal").search(previous.text))
+            ):
                 clause.conditional_at = 0
             elif condition:
                 clause.conditional_at = condition.start()
@@ -183,13 +209,25 @@ def hypothetical(clause: Clause, at: int) -> bool:
         if at - intention.end() <= reach:
             return True
     if clause.question:
-        if clause.has("hypothetical.definition"):
+        if clause.has("hypothetical.definition") or general_question(clause):
             return True
         if clause.has("hypothetical.aux_question") and not PAST_VERB.match(clause.text, at):
             return True
         if clause.has("hypothetical.question_modal", before=at):
             return True
     return False
+
+
+def general_question(clause: Clause) -> bool:
+    """ "勒索攻击要不要24小时内报告网信办": a question about the general case, nothing of ours."""
+    return (
+        clause.question
+        and clause.has("hypothetical.general_question")
+        and "了" not in clause.text
+        and not entity_rx("first_person").search(clause.text)
+        and not clause.has("incident.continuing")
+        and not clause.has("incident.recent")
+    )
 
 
 def generic_law(clause: Clause) -> bool:
@@ -220,6 +258,8 @@ def in_title(clause: Clause, match: re.Match[str]) -> bool:
     """ "Arrested Development": a capitalised cue next to another capitalised word, or a quote."""
     text = clause.text
     before = text[: match.start()]
+    if before[-1:] in ("'", '"') and text[match.end() : match.end() + 1] in ("'", '"'):  # 'detained'
+        return True
     for opening, closing in (("“", "”"), ("《", "》"), ("「", "」"), ('"', '"')):
         if opening == closing:
             if before.count(opening) % 2 == 1:
@@ -240,7 +280,7 @@ def framed(clause: Clause, at: int) -> bool:
     """The word at `at` names what a product, a work or a study is about, not an event of the
     user's ("a game mode set in a detention centre", "an app called 'Police Radar'", "我的论文写的是
     刑事拘留期限")."""
-    if any(link.end() <= at for link in rx("hypothetical.topic").finditer(clause.text)):
+    if clause.topic or any(link.end() <= at for link in rx("hypothetical.topic").finditer(clause.text)):
         return True
     return any(
         span.start() <= at < span.end() for span in rx("hypothetical.topic_span").finditer(clause.text)

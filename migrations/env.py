@@ -3,11 +3,14 @@
 from logging.config import fileConfig
 
 from alembic import context
-from sqlalchemy import create_engine
 
-from bot import firms  # noqa: F401 (registers the firm directory's tables)
-from bot.db import database_url
+from bot import (
+    audit,  # noqa: F401 (the erasure audit's tables)
+    firms,  # noqa: F401 (registers the firm directory's tables)
+)
+from bot.db import database_url, make_engine
 from bot.delivery import outbox  # noqa: F401 (and the outbox's)
+from bot import staff  # noqa: F401 (the staff console's accounts, sessions and audit)
 from bot.leads import Base
 
 config = context.config
@@ -22,7 +25,7 @@ if context.is_offline_mode():
     with context.begin_transaction():
         context.run_migrations()
 else:
-    connectable = create_engine(url, future=True)
+    connectable = make_engine(url)  # SQL parameters hidden, connect timeout
     with connectable.connect() as connection:
         context.configure(connection=connection, target_metadata=target_metadata)
         with context.begin_transaction():

@@ -48,8 +48,14 @@ def start(code: str) -> list[dict]:
 
 
 def answers(code: str) -> list[str]:
-    """A button for a choice question, free text for the others, as a user would answer."""
-    return ["choose" if q.options else "nlu_fallback" for q in intake.questions_for(code)]
+    """A button for a choice question, free text for the others, as a user would answer; a
+    "yes" to the separate consent before the first sensitive question."""
+    intents: list[str] = []
+    for question in intake.questions_for(code):
+        if question.sensitive and "affirm" not in intents:
+            intents.append("affirm")
+        intents.append("choose" if question.options else "nlu_fallback")
+    return intents
 
 
 def through_questions(code: str) -> list[dict]:
@@ -73,8 +79,8 @@ def handoff() -> list[dict]:
 
 def contact_steps(code: str) -> list[dict]:
     intents = ["affirm"]  # the privacy notice
-    if intake.is_sensitive(code, {}):
-        intents.append("affirm")
+    if intake.is_sensitive(code, {}) and not intake.sensitive_keys(code):
+        intents.append("affirm")  # the sensitive consent, when the questions did not ask it
     intents += ["inform", "inform"]  # name (and company), phone
     if code in DISPUTE_TOPICS and code != "contract":
         intents.append("nlu_fallback")  # the other party
@@ -161,6 +167,18 @@ def digressions() -> list[dict]:
                 *through_questions("icp"),
                 {"intent": "deny"},
                 {"action": "contact_form"},
+                *saved(share=False),
+            ],
+        },
+        {
+            "story": "sensitive consent refused: its questions skipped, the lead kept minimal",
+            "steps": [
+                *start("criminal"),
+                {"intent": "deny"},
+                {"action": "intake_form"},
+                *form_done(["action_give_information", "contact_form"]),
+                {"active_loop": "contact_form"},
+                *form_turns("contact_form", ["affirm", "inform", "inform", "affirm"]),
                 *saved(share=False),
             ],
         },

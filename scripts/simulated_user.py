@@ -63,6 +63,12 @@ class RestChat:
     language: str | None = None
     problems: list[str] = field(default_factory=list)
 
+    @property
+    def conversation_id(self) -> str:
+        """What the server makes of `sender` (bot/rasa/channels/rest.py): the tracker's and the
+        lead's conversation id."""
+        return f"rest:{self.sender}"
+
     def _follow_language(self, message: str) -> None:
         if message.startswith("/"):
             return

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import re
 import socket
 import statistics
@@ -128,6 +129,8 @@ def main(argv: list[str]) -> int:
         )
         url = f"sqlite:///{Path(var) / 'leads.db'}"
         upgrade(url)
+        # This process reads the stack's encrypted leads: the same var/, so the same key file.
+        os.environ["LAWBOT_VAR_DIR"] = var
         stack = Stack(settings)
         print(f"starting the assistant for {len(personas)} strangers…", flush=True)
         stack.start(progress=False)
@@ -140,7 +143,7 @@ def main(argv: list[str]) -> int:
             with ThreadPoolExecutor(args.workers) as pool:
                 for done, user in enumerate(pool.map(play, personas), start=1):
                     with db.session_scope(url) as session:
-                        saved = leads.of_conversation(session, user.chat.sender)
+                        saved = leads.of_conversation(session, user.chat.conversation_id)
                         lead = saved[0].to_dict() if saved else None
                     problems = check(user.persona, lead)
                     turns = user.turns_to_lead

@@ -7,6 +7,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import sessionmaker
 
@@ -17,6 +18,13 @@ from tests.support import POSTGRES_ADMIN_URL, free_port, lead_fields, require_po
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+# One encryption key and search key for the tests' process and every server it starts (each
+# stack has its own var/, where the embedded profile would make a key of its own); the
+# simulated users share phone numbers, so the daily limit per contact is lifted except where
+# tests/unit/test_leads.py sets it.
+os.environ.setdefault("LAWBOT_ENCRYPTION_KEYS", Fernet.generate_key().decode())
+os.environ.setdefault("LAWBOT_SEARCH_KEY", Fernet.generate_key().decode())
+os.environ.setdefault("LAWBOT_LEADS_PER_CONTACT_PER_DAY", "1000")
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,8 @@ The two languages are two inline text/plain parts of a multipart/mixed message, 
 multipart/alternative: mail clients show only one part of an "alternative", and a firm's
 English-speaking partner and Chinese-speaking associate should both be able to read it.
 
-SMTP settings come from `Settings.smtp` (LAWBOT_SMTP_*); the Message-ID is derived from the
+SMTP settings come from `Settings.smtp` (LAWBOT_SMTP_*), over TLS by default (STARTTLS, or
+implicit TLS on port 465; the certificate is verified); the Message-ID is derived from the
 idempotency key, so a retried email is recognisably the same message.
 """
 
@@ -35,6 +36,10 @@ LABELS: dict[str, dict[str, str]] = {
     language: {key: text[language] for key, text in _MESSAGES["mail"].items()} for language in ("en", "zh")
 }
 # The client's language, named in the email's language (another code is shown as it is).
+ERASURE_LABELS: dict[str, dict[str, str]] = {
+    language: {key: text[language] for key, text in _MESSAGES["erasure_notice"].items()}
+    for language in ("en", "zh")
+}
 LANGUAGE_NAMES: dict[str, dict[str, str]] = {
     language: {code: _MESSAGES["languages"][code][language] for code in ("zh", "en", "ru")}
     for language in ("en", "zh")
@@ -146,16 +151,66 @@ def build_message(
     return message
 
 
+def build_erasure_message(
+    notice: Mapping[str, Any], to: str, firm_languages: list[str] | None, idempotency_key: str, sender: str
+) -> EmailMessage:
+    """The email telling a firm that the client of a lead it received had their data erased: the
+    lead's id and the time only (nothing else about the person is sent again)."""
+    first, second = languages_for(firm_languages)
+    lead_id, erased_at = str(notice.get("lead_id")), str(notice.get("erased_at"))
+    message = EmailMessage()
+    message["Subject"] = " / ".join(
+        ERASURE_LABELS[lang]["subject"].format(lead_id=lead_id) for lang in (first, second)
+    )
+    message["From"] = sender
+    message["To"] = to
+    message["Date"] = formatdate(localtime=False)
+    domain = sender.rpartition("@")[2] or "localhost"
+    message["Message-ID"] = f"<{idempotency_key}@{domain}>"
+    message["X-Lawbot-Idempotency-Key"] = idempotency_key
+    message["X-Lawbot-Lead-Id"] = lead_id
+    message["X-Lawbot-Event"] = str(notice.get("event") or "lead.erased")
+    for number, lang in enumerate((first, second)):
+        label = ERASURE_LABELS[lang]
+        body = "\n".join(
+            [
+                label["title"].format(lead_id=lead_id),
+                "",
+                label["request"],
+                "",
+                label["erased_at"].format(at=erased_at),
+                label["duplicate"].format(key=idempotency_key),
+            ]
+        )
+        add = message.add_attachment if number else message.set_content
+        add(
+            body + "\n",
+            subtype="plain",
+            charset="utf-8",
+            disposition="inline",
+            headers=[f"Content-Language: {'zh-Hans' if lang == 'zh' else 'en'}"],
+        )
+    return message
+
+
 def send(message: EmailMessage, smtp: SmtpSettings | None = None) -> None:
     """Hands the message to the SMTP server (Settings.smtp by default); raises DeliveryError,
     permanent for 5xx refusals."""
     smtp = smtp or load_settings().smtp
     if not smtp.host:
         raise DeliveryError("LAWBOT_SMTP_HOST is not set: email deliveries wait until it is", permanent=False)
+    if smtp.user and not (smtp.tls or smtp.starttls):
+        raise DeliveryError("refusing to send the SMTP login in clear: set LAWBOT_SMTP_STARTTLS=1 or TLS")
+    context = ssl.create_default_context(cafile=smtp.ca_file)
     try:
-        with smtplib.SMTP(smtp.host, smtp.port, timeout=SMTP_TIMEOUT) as server:
-            if smtp.starttls:
-                server.starttls(context=ssl.create_default_context())
+        connect = (
+            smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=SMTP_TIMEOUT, context=context)
+            if smtp.tls
+            else smtplib.SMTP(smtp.host, smtp.port, timeout=SMTP_TIMEOUT)
+        )
+        with connect as server:
+            if smtp.starttls and not smtp.tls:
+                server.starttls(context=context)
             if smtp.user:
                 server.login(smtp.user, smtp.password or "")
             server.send_message(message)

@@ -10,6 +10,17 @@ conditional UPDATE on its attempt counter, so two workers can never both win it.
 `sending`, `next_attempt_at` is its lease: a worker that dies mid-send leaves a row that becomes
 due again when the lease runs out, and is retried (the idempotency key lets the firm ignore a
 duplicate).
+
+Two kinds of rows: `lead` (a consented lead, `lead_id` set; erasing the lead deletes the row)
+and `erasure` (the notice, event `lead.erased`, that a firm which received a lead gets when the
+lead is erased: `lead_id` is empty, since the lead is gone, and the payload names its id).
+
+The payload (a copy of the lead: name, phone, email, what happened) and the last error (a
+firm's answer may echo the lead) are encrypted at rest like the lead (bot/crypto.py,
+migration 0006); `lawbot keys rotate` re-encrypts them.
+
+Longer than 300 lines: both kinds share one table and one claim, lease and retry protocol,
+which is safe only if it lives in one place.
 """
 
 from __future__ import annotations
@@ -20,10 +31,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, String, Text, select, update
+from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String, select, update
 from sqlalchemy.orm import Session, backref, relationship
 
 from bot import leads
+from bot.crypto import EncryptedJSON
 from bot.db import Base, iso
 from bot.firms import Firm
 from bot.leads import Lead
@@ -31,6 +43,9 @@ from bot.settings import DeliverySettings
 from bot.settings import load as load_settings
 
 METHODS = ("webhook", "email")
+KINDS = ("lead", "erasure")
+# The webhook event of each kind (X-Lawbot-Event header; the erasure payload's "event").
+EVENTS = {"lead": "lead.created", "erasure": "lead.erased"}
 DELIVERY_STATUSES = ("pending", "sending", "delivered", "failed")
 # Longer than the slowest send (webhook 3 s + 10 s, SMTP 30 s), so a live send is never retaken.
 LEASE = timedelta(minutes=5)
@@ -48,15 +63,18 @@ class Delivery(Base):  # type: ignore[misc]  # SQLAlchemy 1.4 declarative base i
     __table_args__ = (Index("ix_deliveries_due", "status", "next_attempt_at"),)
 
     id = Column(Integer, primary_key=True, autoincrement=True)
-    lead_id = Column(String(36), ForeignKey("leads.id", ondelete="CASCADE"), nullable=False, index=True)
+    # Empty for an erasure notice: the lead is gone (its id is in the payload).
+    lead_id = Column(String(36), ForeignKey("leads.id", ondelete="CASCADE"), nullable=True, index=True)
     firm_id = Column(Integer, ForeignKey("firms.id"), nullable=False, index=True)
+    kind = Column(String(20), nullable=False, default="lead", server_default="lead")
     method = Column(String(10), nullable=False)
     idempotency_key = Column(String(100), nullable=False, unique=True)
-    payload = Column(JSON, nullable=False)  # the lead as the firm receives it, fixed at consent
+    # The lead as the firm receives it, fixed at consent; encrypted (bot/crypto.py).
+    payload = Column(EncryptedJSON, nullable=False)
     status = Column(String(10), nullable=False, default="pending")
     attempts = Column(Integer, nullable=False, default=0, server_default="0")
     next_attempt_at = Column(DateTime(timezone=True), nullable=False, default=now)
-    last_error = Column(Text)
+    last_error = Column(EncryptedJSON)  # a firm's answer may quote the lead: encrypted too
     created_at = Column(DateTime(timezone=True), nullable=False, default=now)
     updated_at = Column(DateTime(timezone=True), nullable=False, default=now, onupdate=now)
     delivered_at = Column(DateTime(timezone=True))
@@ -67,7 +85,8 @@ class Delivery(Base):  # type: ignore[misc]  # SQLAlchemy 1.4 declarative base i
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
-            "lead_id": self.lead_id,
+            "lead_id": self.lead_id or (self.payload or {}).get("lead_id"),
+            "kind": self.kind or "lead",
             "firm_id": self.firm_id,
             "method": self.method,
             "idempotency_key": self.idempotency_key,
@@ -103,9 +122,47 @@ class Policy:
         return ceiling / 2 + random.uniform(0, ceiling / 2)
 
 
-def idempotency_key(lead_id: str, firm_id: int, method: str) -> str:
-    """Stable for a lead, firm and method: every retry, and a repeated consent, carries the same."""
-    return str(uuid.uuid5(_KEY_NAMESPACE, f"{lead_id}/{firm_id}/{method}"))
+def idempotency_key(lead_id: str, firm_id: int, method: str, kind: str = "lead") -> str:
+    """Stable for a lead, firm, method (and kind): every retry, and a repeated consent, carries the same."""
+    suffix = "" if kind == "lead" else f"/{kind}"
+    return str(uuid.uuid5(_KEY_NAMESPACE, f"{lead_id}/{firm_id}/{method}{suffix}"))
+
+
+def recipients(session: Session, lead_id: str) -> list[tuple[int, str]]:
+    """(firm id, method) of every delivery of the lead that may have reached the firm (tried at
+    least once): the firms to tell when the lead is erased."""
+    rows = session.execute(
+        select(Delivery.firm_id, Delivery.method)
+        .where(Delivery.lead_id == lead_id, Delivery.kind == "lead", Delivery.attempts > 0)
+        .order_by(Delivery.firm_id, Delivery.method)
+    )
+    return list(dict.fromkeys((int(firm_id), str(method)) for firm_id, method in rows))
+
+
+def enqueue_erasure_notice(
+    session: Session, lead_id: str, firm_id: int, method: str, erased_at: datetime
+) -> Delivery | None:
+    """Adds a pending erasure notice (event `lead.erased`) for a firm that received the lead to the
+    caller's transaction (no commit); None when one is already queued. The payload names only
+    the lead's id (a random UUID the firm already has) and when it was erased."""
+    if method not in METHODS:
+        raise ValueError(f"unknown delivery method {method!r}")
+    key = idempotency_key(lead_id, firm_id, method, "erasure")
+    if session.execute(select(Delivery.id).where(Delivery.idempotency_key == key)).first():
+        return None
+    notice = Delivery(
+        lead_id=None,
+        firm_id=firm_id,
+        kind="erasure",
+        method=method,
+        idempotency_key=key,
+        payload={"event": EVENTS["erasure"], "lead_id": lead_id, "erased_at": iso(erased_at)},
+        status="pending",
+        attempts=0,
+        next_attempt_at=now(),
+    )
+    session.add(notice)
+    return notice
 
 
 def enqueue(
@@ -121,6 +178,7 @@ def enqueue(
     delivery = Delivery(
         lead=lead,
         firm_id=firm.id,
+        kind="lead",
         method=method,
         idempotency_key=key,
         payload=payload,
@@ -137,12 +195,17 @@ class Claim:
     """A delivery taken by one worker for one attempt."""
 
     id: int
-    lead_id: str
+    lead_id: str | None  # None: an erasure notice (the lead's id is in the payload)
     firm_id: int
     method: str
     idempotency_key: str
     payload: dict[str, Any]
     attempts: int  # including this one
+    kind: str = "lead"
+
+    @property
+    def event(self) -> str:
+        return EVENTS.get(self.kind, EVENTS["lead"])
 
 
 def claim_next(session: Session, due_by: datetime, policy: Policy, skip: set[int]) -> Claim | None:
@@ -190,6 +253,7 @@ def claim_next(session: Session, due_by: datetime, policy: Policy, skip: set[int
                 row.idempotency_key,
                 dict(row.payload),
                 row.attempts + 1,
+                row.kind or "lead",
             )
         skip.add(row.id)  # another worker won it
 
@@ -206,7 +270,7 @@ def _mine(session: Session, claim: Claim) -> Delivery | None:
 
 def _finish_failed(session: Session, row: Delivery, error: str) -> None:
     row.status, row.last_error, row.updated_at = "failed", error[:2000], now()
-    lead = session.get(Lead, row.lead_id)
+    lead = session.get(Lead, row.lead_id) if row.lead_id else None
     if lead is not None:
         leads.record_event(
             session,
@@ -225,7 +289,15 @@ def _finish_failed(session: Session, row: Delivery, error: str) -> None:
 def record_success(session: Session, claim: Claim) -> None:
     """Marks the delivery done; when it was the lead's last one outstanding, the lead becomes
     `delivered`. The lead row is locked first so two workers finishing a lead's last two
-    deliveries at once cannot both miss the moment."""
+    deliveries at once cannot both miss the moment. An erasure notice only marks its row."""
+    if claim.lead_id is None:
+        row = _mine(session, claim)
+        if row is None:
+            session.rollback()
+            return
+        row.status, row.last_error, row.delivered_at, row.updated_at = "delivered", None, now(), now()
+        session.commit()
+        return
     # FOR NO KEY UPDATE on PostgreSQL: it still lets other transactions insert rows that refer to
     # the lead (events, deliveries), so it cannot deadlock with them.
     lead = session.execute(

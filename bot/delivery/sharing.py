@@ -55,6 +55,10 @@ def firm_payload(lead: Lead) -> dict[str, Any]:
     reasons = (row["answers"] or {}).get(TRIAGE_KEY) or []
     language = row["language"] if row["language"] in ("en", "zh") else "en"
     payload["urgency_reasons"] = [triage.reason_label(reason, language) for reason in reasons]
+    if consent.get("sensitive") is False:
+        # Sensitive consent refused (PIPL Art. 29): only the topic, the urgency level, the
+        # language and the contact details go out, whatever the stored lead holds.
+        payload.update(summary="", answers={}, urgency_reasons=[], counterparty=None)
     return payload
 
 
@@ -127,10 +131,11 @@ def _texts() -> dict[str, dict[str, str]]:
     return loaded["sharing"]
 
 
-def describe_recipients(matches: Iterable[Mapping[str, Any]], language: str) -> str:
+def describe_recipients(matches: Iterable[Mapping[str, Any]], language: str, minimal: bool = False) -> str:
     """The consent question's explanation: which firms would receive the lead and what they
     would get, in English or Simplified Chinese. `matches` is `lead.matches` (or the part of it
-    the user is asked about)."""
+    the user is asked about); `minimal`: the sensitive consent was refused, so they would get
+    only the topic, the urgency and the contact details (`firm_payload`)."""
     names = [match["name"] for match in matches]
     if not names:
         raise ValueError("describe_recipients needs at least one firm")
@@ -139,4 +144,5 @@ def describe_recipients(matches: Iterable[Mapping[str, Any]], language: str) -> 
     listed = "\n".join(f"{number}. {name}" for number, name in enumerate(names, 1))
     texts = _texts()
     recipients = texts["recipients_one" if len(names) == 1 else "recipients_many"][language]
-    return recipients.format(listed=listed, received=texts["received"][language])
+    received = texts["received_minimal" if minimal else "received"][language]
+    return recipients.format(listed=listed, received=received)

@@ -5,6 +5,9 @@ Signature scheme (what a firm implements, or copies from `verify_signature`):
     X-Lawbot-Timestamp: <unix seconds>
     X-Lawbot-Signature: hex(HMAC-SHA256(secret, "<timestamp>.<raw body>"))
     Idempotency-Key:    <stable per lead, firm and method: store it, ignore repeats>
+    X-Lawbot-Event:     lead.created (the body is the lead) or lead.erased (the body is
+                        {"event": "lead.erased", "lead_id": ..., "erased_at": ...}: the client
+                        had their data erased; delete the lead you received with that id)
 
 The timestamp is inside the signed text so a captured request cannot be replayed later;
 firms reject timestamps outside a tolerance (five minutes by default).
@@ -65,8 +68,10 @@ def body_of(payload: dict[str, Any]) -> str:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
 
 
-def send(url: str, secret: str, payload: dict[str, Any], idempotency_key: str) -> None:
-    """POSTs one lead; returns on a 2xx answer, raises DeliveryError otherwise.
+def send(
+    url: str, secret: str, payload: dict[str, Any], idempotency_key: str, event: str = "lead.created"
+) -> None:
+    """POSTs one lead (or erasure notice, `event`); returns on a 2xx answer, raises DeliveryError otherwise.
 
     Redirects are not followed: a signed lead goes only to the URL staff configured.
     """
@@ -78,6 +83,7 @@ def send(url: str, secret: str, payload: dict[str, Any], idempotency_key: str) -
         "Content-Type": "application/json; charset=utf-8",
         "User-Agent": USER_AGENT,
         "Idempotency-Key": idempotency_key,
+        "X-Lawbot-Event": event,
         "X-Lawbot-Timestamp": timestamp,
         "X-Lawbot-Signature": sign(secret, timestamp, body),
     }

@@ -1,5 +1,8 @@
 """The delivery worker: takes due outbox rows one at a time, sends each by its method, and
 records the outcome. Several workers may run at once (see `outbox` for why that is safe).
+Erasure notices (`lead.erased`) go out the same way, to every firm that received the lead,
+even one taken out of the directory since. The worker also saves the spooled leads (at its
+start, then on every poll) and deletes what is past the retention period (at start, hourly).
 
     python -m bot.delivery           # loop until SIGTERM / Ctrl-C
     python -m bot.delivery --once    # one attempt at everything due now, then exit
@@ -17,7 +20,7 @@ from typing import Callable
 
 from sqlalchemy.orm import Session
 
-from bot import db, privacy
+from bot import db, logfiles, privacy, spool
 from bot.delivery import mail, outbox, webhook
 from bot.delivery.errors import DeliveryError
 from bot.firms import Firm
@@ -31,16 +34,17 @@ log = logging.getLogger("lawbot.delivery")
 def _send_webhook(firm: Firm, claim: outbox.Claim) -> None:
     if not firm.webhook_url:
         raise DeliveryError("the firm no longer has a webhook URL", permanent=True)
-    webhook.send(firm.webhook_url, firm.webhook_secret or "", claim.payload, claim.idempotency_key)
+    webhook.send(
+        firm.webhook_url, firm.webhook_secret or "", claim.payload, claim.idempotency_key, event=claim.event
+    )
 
 
 def _send_email(firm: Firm, claim: outbox.Claim) -> None:
     if not firm.contact_email:
         raise DeliveryError("the firm no longer has a contact email", permanent=True)
     smtp = load_settings().smtp
-    message = mail.build_message(
-        claim.payload, firm.contact_email, firm.languages, claim.idempotency_key, smtp.sender
-    )
+    build = mail.build_erasure_message if claim.kind == "erasure" else mail.build_message
+    message = build(claim.payload, firm.contact_email, firm.languages, claim.idempotency_key, smtp.sender)
     mail.send(message, smtp)
 
 
@@ -65,7 +69,9 @@ class Worker:
         firm = session.get(Firm, claim.firm_id)
         session.commit()  # no transaction stays open during the network call
         try:
-            if firm is None or not firm.active:
+            # A firm taken out of the directory still holds the leads it received: it is told of
+            # their erasure all the same.
+            if firm is None or (not firm.active and claim.kind == "lead"):
                 raise DeliveryError("the firm was removed from the directory after consent", permanent=True)
             SENDERS[claim.method](firm, claim)
         except DeliveryError as error:
@@ -113,7 +119,18 @@ class Worker:
 
     def purge_expired(self) -> privacy.Report:
         """Deletes what is older than the retention period (leads, conversations, spool, logs)."""
-        return privacy.purge_expired(url=self.url)
+        report = privacy.purge_expired(url=self.url)
+        privacy.purge_unconsented(url=self.url)  # conversations that never reached consent
+        return report
+
+    def flush_spool(self) -> int:
+        """Saves the leads spooled by any process while the leads database was away."""
+        if not spool.pending():
+            return 0
+        saved = spool.flush(self.url)
+        if saved:
+            log.info("saved %d spooled lead(s)", saved)
+        return saved
 
     def run_forever(self, poll: float) -> None:
         log.info(
@@ -123,6 +140,10 @@ class Worker:
         )
         next_purge = 0.0
         while not self.stopping.is_set():
+            try:
+                self.flush_spool()  # at start, then on every poll: a cheap look at a directory
+            except Exception:  # never let one lead's trouble hold up the deliveries
+                log.exception("spool flush failed")
             try:
                 self.run_once()
                 if time.monotonic() >= next_purge:  # the retention period of the privacy notice
@@ -151,8 +172,10 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s", stream=sys.stderr
     )
+    logfiles.install_masking()
     worker = Worker()
     if args.once:
+        worker.flush_spool()
         attempted = worker.run_once()
         log.info("attempted %s deliveries", attempted)
         return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Callable
@@ -37,10 +38,25 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _db_upgrade(args: argparse.Namespace) -> int:
-    from bot.db import database_url, upgrade
+    from bot.db import database_url, masked, upgrade
 
     upgrade()
-    print(f"leads database is at the newest schema: {database_url()}")
+    print(f"leads database is at the newest schema: {masked(database_url())}")  # no password shown
+    return 0
+
+
+def _erase(args: argparse.Namespace) -> int:
+    from bot import privacy
+
+    if args.audit:
+        for entry in privacy.audit_entries():
+            print(json.dumps(entry, ensure_ascii=False))
+        return 0
+    if not (args.conversation or args.phone or args.email):
+        print("error: give --conversation, --phone or --email (or --audit)", file=sys.stderr)
+        return 2
+    done = privacy.erase(conversation_id=args.conversation, phone=args.phone, email=args.email, actor="staff")
+    print("erased: " + ", ".join(f"{kind} {count}" for kind, count in sorted(done.counts.items())))
     return 0
 
 
@@ -56,8 +72,11 @@ def _leads(args: argparse.Namespace) -> int:
                     f"{row['id'][:8]}  {row['created_at']}  {row['language']}  {row['topic']:<18} "
                     f"{row['urgency']:<6} {row['status']:<14} {row['contact'].get('name') or '-'}"
                 )
+        elif args.leads_command == "find":  # exact match through the keyed hashes
+            for found in leads.search(session, phone=args.phone, email=args.email):
+                print(json.dumps(found.to_dict(), ensure_ascii=False))
         elif args.leads_command == "show":
-            lead = leads.find(session, args.id)
+            lead = leads.find_by_prefix(session, args.id)
             if lead is None:
                 print(f"no lead {args.id!r}", file=sys.stderr)
                 return 1
@@ -109,12 +128,19 @@ def _firms(args: argparse.Namespace) -> int:
                         f"{firm.weekly_capacity}/week; fees {','.join(firm.fee_models) or '-'}; "
                         f"via {'+'.join(firm.methods)}"
                     )
+            elif args.firms_command == "import" and args.examples:
+                from bot.settings import load as load_settings
+
+                added = firms.import_examples(session, firms.load_file(args.file), load_settings().production)
+                print(f"example firms from {args.file}: {added} added (listed firms left as they are)")
             elif args.firms_command == "import":
                 created, updated = firms.import_entries(session, firms.load_file(args.file), str(args.file))
                 print(f"imported {args.file}: {created} added, {updated} updated")
             else:
                 firm = firms.deactivate(session, args.id)
                 print(f"deactivated firm {firm.id}: {firm.name} (no longer matched)")
+        except firms.NotInThisProfile as error:  # `make run` in production: nothing to load, no failure
+            print(f"skipped: {error}")
         except (firms.FirmError, OSError) as error:
             print(f"error: {error}", file=sys.stderr)
             return 1
@@ -142,6 +168,18 @@ def _deliveries(args: argparse.Namespace) -> int:
                 return 1
             print(f"delivery {args.id} queued again")
     return 0
+
+
+def _staff(args: argparse.Namespace) -> int:
+    from bot.ops.staff_cli import command
+
+    return command(args)
+
+
+def _keys(args: argparse.Namespace) -> int:
+    from bot.key_rotation import command
+
+    return command(args)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -174,6 +212,9 @@ def build_parser() -> argparse.ArgumentParser:
     lead_commands.add_parser("list", help="one line per lead, newest first")
     show = lead_commands.add_parser("show", help="one lead as JSON")
     show.add_argument("id", help="lead id (or a unique prefix of it)")
+    find = lead_commands.add_parser("find", help="the leads with this phone or email, as JSON lines")
+    find.add_argument("--phone", help="as people write it (+86, spaces, dashes)")
+    find.add_argument("--email", help="any case")
     export = lead_commands.add_parser("export", help="every lead, for a spreadsheet or a firm")
     export.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
 
@@ -196,6 +237,9 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--secrets", action="store_true", help="with --json: include webhook secrets")
     load = firm_commands.add_parser("import", help="add or update firms from a YAML or JSON file")
     load.add_argument("file", type=Path)
+    load.add_argument(
+        "--examples", action="store_true", help="demo data: embedded profile only, adds missing firms only"
+    )
     deactivate = firm_commands.add_parser("deactivate", help="stop matching a firm")
     deactivate.add_argument("id", type=int)
 
@@ -207,10 +251,31 @@ def build_parser() -> argparse.ArgumentParser:
     listed.add_argument("--lead", help="only this lead's (full id)")
     retry = delivery_commands.add_parser("retry", help="queue a failed delivery again")
     retry.add_argument("id", type=int)
+
+    erase = commands.add_parser(
+        "erase", help="erase a person's data (leads, spool, conversations, log lines); firms are told"
+    )
+    erase.set_defaults(handler=_erase)
+    whom = erase.add_mutually_exclusive_group()
+    whom.add_argument("--conversation", help="a conversation id (e.g. tg:123456789)")
+    whom.add_argument("--phone", help="every lead with this phone number")
+    whom.add_argument("--email", help="every lead with this email")
+    whom.add_argument("--audit", action="store_true", help="list the erasure audit (no personal data)")
+
+    from bot.ops.staff_cli import add_parser as add_staff_parser
+
+    add_staff_parser(commands, _staff)
+
+    keys = commands.add_parser("keys", help="the encryption keys (bot/key_rotation.py explains rotation)")
+    keys.set_defaults(handler=_keys)
+    key_commands = keys.add_subparsers(dest="keys_command", required=True)
+    key_commands.add_parser("new", help="print a new Fernet key (for LAWBOT_ENCRYPTION_KEYS)")
+    key_commands.add_parser("rotate", help="re-encrypt every lead and conversation under the newest key")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    os.umask(0o077)  # what the assistant writes under var/ is for its owner only
     args = build_parser().parse_args(argv)
     handler: Callable[[argparse.Namespace], int] = args.handler
     return handler(args)

@@ -37,7 +37,7 @@ class Server:
     command: list[str]
     ready_url: str | None  # None: a worker without HTTP, ready once it is running
     log_path: Path
-    extra_env: dict[str, str] = field(default_factory=dict)
+    extra_env: dict[str, str] = field(default_factory=dict, repr=False)  # secrets among them
     process: subprocess.Popen[bytes] | None = None
 
     def start(self, env: dict[str, str]) -> None:
@@ -90,15 +90,27 @@ class Server:
             self.process.wait()
 
 
+# The secrets the supervisor hands to the one child that needs each, through the environment
+# (never the command line: `ps` shows every process's command line to every user).
+API_TOKEN_ENV = "RASA_API_TOKEN"
+ACTION_SECRET_ENV = "LAWBOT_ACTION_SECRET"
+# The header Rasa sends the action secret in (bot/rasa/action_server.py checks it).
+ACTION_SECRET_HEADER = "X-Lawbot-Action-Secret"
+
+
 @dataclass
 class Stack:
     settings: Settings
-    api_token: str = ""  # empty: Settings.rasa_api_token (RASA_API_TOKEN), else a random one
+    api_token: str = field(default="", repr=False)  # empty: RASA_API_TOKEN, else a random one
+    # Rasa -> action server; empty: LAWBOT_ACTION_SECRET, else a random one per start.
+    action_secret: str = field(default="", repr=False)
     servers: list[Server] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not self.api_token:
             self.api_token = self.settings.rasa_api_token or secrets.token_urlsafe(24)
+        if not self.action_secret:
+            self.action_secret = self.settings.action_secret or secrets.token_urlsafe(32)
 
     @property
     def rasa_url(self) -> str:
@@ -117,7 +129,11 @@ class Stack:
         path = self.settings.var_dir / "endpoints.yml"
         path.parent.mkdir(parents=True, exist_ok=True)
         endpoints = {
-            "action_endpoint": {"url": self.settings.action_endpoint},
+            # The secret itself stays in the environment: Rasa fills in ${...} when it reads the file.
+            "action_endpoint": {
+                "url": self.settings.action_endpoint,
+                "headers": {ACTION_SECRET_HEADER: "${" + ACTION_SECRET_ENV + "}"},
+            },
             "tracker_store": {
                 "type": "bot.rasa.stores.ErasingSQLTrackerStore",
                 "dialect": "sqlite",
@@ -140,44 +156,48 @@ class Stack:
         s = self.settings
         python = sys.executable
         logs = s.var_dir / "log"
+        secret = {ACTION_SECRET_ENV: self.action_secret}
         self.servers = [
+            # bot/rasa/action_server.py: on s.host, answers only Rasa (the secret), bounded bodies.
             Server(
                 "action server",
-                [python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(s.action_port)],
+                [python, "-m", "bot.rasa.action_server", "--actions", "actions"]
+                + ["--interface", s.host, "--port", str(s.action_port)],
                 f"{self.action_url}/health",
                 logs / "actions.log",
+                extra_env=secret,
             ),
+            # bot/rasa/serve.py: `rasa run --enable-api` with the token from the environment,
+            # bounded bodies, rate and length limits on every channel.
             Server(
                 "Rasa server",
                 [
                     python,
                     "-m",
-                    "rasa",
-                    "run",
+                    "bot.rasa.serve",
                     "--model",
                     str(s.model_path),
                     "--endpoints",
                     str(self.write_endpoints()),
                     "--credentials",
                     str(self.write_credentials()),
-                    "--port",
-                    str(s.rasa_port),
                     "--interface",
                     s.host,
+                    "--port",
+                    str(s.rasa_port),
                     "--cors",
                     "*",
-                    "--enable-api",
-                    f"--auth-token={self.api_token}",
                 ],
-                f"{self.rasa_url}/status?token={self.api_token}",
+                f"{self.rasa_url}/",  # answers once the model is loaded; no token in a URL
                 logs / "rasa.log",
+                extra_env={**secret, API_TOKEN_ENV: self.api_token},
             ),
             # Sends consented leads to law firms from the outbox; never blocks a conversation.
             Server("delivery worker", [python, "-m", "bot.delivery"], None, logs / "delivery.log"),
             # The demo page with the chat widget (and, later, the staff console).
             Server(
                 "web app",
-                [python, "-m", "bot.ops.web", "--port", str(s.web_port)],
+                [python, "-m", "bot.ops.web", "--host", s.host, "--port", str(s.web_port)],
                 f"{self.web_url}/health",
                 logs / "web.log",
                 extra_env={"RASA_PUBLIC_URL": s.rasa_public_url or self.rasa_url},
@@ -187,9 +207,20 @@ class Stack:
     def start(self, progress: bool = True, timeout: float = 240) -> None:
         if not self.settings.model_path.exists():
             raise StartupError(f"no trained model at {self.settings.model_path}; run `make model`")
+        # Files under var/ (databases, spool, logs, keys) for the owner only: 0600 / 0700, and
+        # the children inherit it.
+        os.umask(0o077)
+        from bot.logfiles import make_private
+
+        make_private(self.settings.var_dir)  # and what an older version left readable
         self.build()
         # Children share the settings: the same var/ directory (leads database, spool, logs).
-        env = {**os.environ, **CHILD_ENV, "LAWBOT_VAR_DIR": str(self.settings.var_dir)}
+        # The secrets go only to the servers that need them (Server.extra_env).
+        env = {
+            **{k: v for k, v in os.environ.items() if k not in (API_TOKEN_ENV, ACTION_SECRET_ENV)},
+            **CHILD_ENV,
+            "LAWBOT_VAR_DIR": str(self.settings.var_dir),
+        }
         try:
             for server in self.servers:
                 server.start(env)
@@ -210,7 +241,7 @@ class Stack:
                 f"  web page + chat widget: {self.web_url}/   (English: {self.web_url}/en)",
                 f"  REST channel:   {self.rasa_url}/webhooks/rest/webhook",
                 f"  socket.io:      {self.rasa_url}/socket.io",
-                f"  action server:  {self.action_url}/webhook",
+                f"  action server:  {self.action_url}/webhook   (internal: answers only Rasa)",
                 "  delivery worker: sends consented leads to law firms (lawbot deliveries list)",
                 f"  logs:           {self.settings.var_dir / 'log'}",
                 "",

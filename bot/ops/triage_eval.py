@@ -1,7 +1,9 @@
 """Evaluates the triage engine on held-out messages (never used to write its rules): each text is
 judged alone with `bot.triage.assess`; per language it prints precision, recall and F1 of
 `urgency: high`, precision and recall per reason, and the misses. Exits non-zero when urgent
-recall or precision falls below the bar in either language.
+recall or precision falls below the bar in either language. The texts of held-out files (named
+*.blind*.yml) are never printed: they count in the numbers only, so that reading a report does
+not turn them into development examples.
 
     python -m bot.ops.triage_eval [--data tests/triage] [--min-recall 0.95] [--min-precision 0.90]
 
@@ -29,6 +31,7 @@ class Example:
     text: str
     urgency: str
     reasons: tuple[str, ...]
+    held_out: bool = False  # from a *.blind*.yml file: counted, never printed
 
 
 def load(path: Path) -> list[Example]:
@@ -39,7 +42,7 @@ def load(path: Path) -> list[Example]:
     for item in data:
         reasons = tuple(str(r) for r in item.get("reasons") or ())
         urgency = str(item.get("urgency") or ("high" if reasons else "normal"))
-        examples.append(Example(str(item["text"]), urgency, reasons))
+        examples.append(Example(str(item["text"]), urgency, reasons, ".blind" in path.name))
     return examples
 
 
@@ -74,6 +77,10 @@ def evaluate(language: str, examples: list[Example]) -> tuple[float, float]:
         has = sum(1 for e, _ in judged if reason in e.reasons)
         print(f"{reason:<18} {_cell(hit, said, 9)} {_cell(hit, has, 7)} {has:>8}")
     misses = [(e, t) for e, t in judged if e.urgency != t.urgency or set(e.reasons) != set(t.reasons)]
+    hidden = [m for m in misses if m[0].held_out]
+    misses = [m for m in misses if not m[0].held_out]
+    if hidden:
+        print(f"{len(hidden)} misses in held-out files (texts not shown)")
     if misses:
         print("misses (expected -> judged):")
     for example, triage in misses:

@@ -103,6 +103,22 @@ class Widget:
                return null; }"""
         )
 
+    def conversation_id(self) -> str | None:
+        """The conversation id the server gives the stored session: "web:" and the id without
+        its signature (what the tracker store and the leads know)."""
+        signed = self.session_id()
+        return "web:" + signed.split(".", 1)[0] if signed else None
+
+    def stored(self) -> dict[str, str]:
+        """What the widget keeps in localStorage."""
+        return self.page.evaluate(
+            """() => { const found = {};
+                 for (let i = 0; i < localStorage.length; i++) {
+                   const key = localStorage.key(i);
+                   if (key.startsWith('lawbot:')) found[key] = localStorage.getItem(key); }
+                 return found; }"""
+        )
+
 
 @pytest.fixture(scope="session")
 def chromium_path() -> Path:

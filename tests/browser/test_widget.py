@@ -73,7 +73,7 @@ def test_a_chinese_conversation_with_chips(demo, page, stack):
     assert replies, "no reply after tapping a chip"
     assert widget.user_texts()[-1] == chosen  # the chip's title, not its payload
     assert not any(text.startswith("/") for text in widget.user_texts())
-    events = tracker_user_events(stack, widget.session_id())
+    events = tracker_user_events(stack, widget.conversation_id())
     assert [event["text"] for event in events[:2]] == ["你好", ICP_ZH]
     assert events[0]["input_channel"] == "socketio"
     assert events[0]["metadata"]["language"] == "zh"  # the widget's language, with every message
@@ -132,11 +132,34 @@ def test_a_reload_keeps_the_history_and_the_conversation(demo, page, stack):
     assert widget.session_id() == session_id
 
     assert widget.send("还有一个问题")
-    assert tracker_user_texts(stack, session_id)[:3] == [
+    assert tracker_user_texts(stack, widget.conversation_id())[:3] == [
         "你好",
         "昨晚公司服务器被黑了，客户数据可能泄露了",
         "还有一个问题",
     ]
+
+
+def test_after_erasure_the_browser_keeps_nothing_of_the_conversation(demo, page, stack):
+    widget = demo("zh")
+    widget.send("你好")
+    widget.send("昨晚公司服务器被黑了，客户数据可能泄露了")
+    erased = widget.conversation_id()
+    stored = widget.stored()
+    assert any(key.endswith(":history") and "服务器被黑" in value for key, value in stored.items())
+    assert "无法恢复" in " ".join(widget.send("删除我的数据"))
+    assert "已删除" in " ".join(widget.send("确定"))
+    page.wait_for_function(
+        "() => !Object.keys(localStorage).some(k => k.startsWith('lawbot:')"
+        " && (localStorage.getItem(k) || '').includes('服务器被黑'))"
+    )
+    assert not any(erased.split(":", 1)[1] in value for value in widget.stored().values())
+    widget.wait_connected()
+    page.reload()  # what a reload finds: no old messages, and a new conversation
+    widget.panel.wait_for(state="visible")
+    assert widget.user_texts() == []
+    widget.send("你好")
+    assert widget.conversation_id() != erased
+    assert tracker_user_texts(stack, erased) == []
 
 
 @pytest.mark.parametrize(
@@ -218,7 +241,7 @@ def test_it_reconnects_and_keeps_the_session_when_the_rasa_server_restarts(demo,
     assert not page.locator(".lawbot-status").is_visible()
     assert widget.session_id() == session_id
     assert widget.send("We were hacked last night and customer data may have leaked")
-    assert tracker_user_texts(stack, session_id)[:2] == [
+    assert tracker_user_texts(stack, widget.conversation_id())[:2] == [
         "hello",
         "We were hacked last night and customer data may have leaked",
     ]

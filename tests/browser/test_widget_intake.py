@@ -27,7 +27,7 @@ def test_a_complete_intake_through_the_widget_saves_the_lead(stack, demo, code, 
     else:
         raise AssertionError("no lead saved:\n" + "\n".join(widget.bot_texts()))
     with session_factory(f"sqlite:///{stack.settings.var_dir / 'leads.db'}")() as session:
-        [lead] = [lead.to_dict() for lead in leads.of_conversation(session, widget.session_id())]
+        [lead] = [lead.to_dict() for lead in leads.of_conversation(session, widget.conversation_id())]
     assert lead["id"].startswith(reference)
     assert lead["topic"] == code and lead["language"] == language
     assert lead["contact"]["phone"] == "+8613812345678"

@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 import requests
 
 from bot.rasa.channels.wechat_crypto import WeChatCrypto, signature
+from bot.rasa.channels.wechat_xml import parse_xml
 
 from . import FakeServer, wait_until
 
@@ -164,14 +165,17 @@ class WeChatPlatform:
     def verify(self, echostr: str, **kwargs: Any) -> requests.Response:
         return requests.get(self.signed_url(echostr=echostr, **kwargs), timeout=10)
 
-    def post(
+    def signed_post(
         self,
         xml: str | bytes,
-        encrypted: bool = False,
+        encrypted: bool | None = None,
         timestamp: int | None = None,
         token: str | None = None,
         user: str = "",
-    ) -> requests.Response:
+    ) -> tuple[str, bytes]:
+        """The URL and body WeChat would post: encrypted (safe mode) when the platform has an
+        EncodingAESKey, unless `encrypted` says otherwise."""
+        encrypted = self.crypto is not None if encrypted is None else encrypted
         ts, nonce = str(timestamp or int(time.time())), str(secrets.randbelow(10**9))
         query = {
             "signature": signature(token or self.token, ts, nonce),
@@ -188,9 +192,22 @@ class WeChatPlatform:
                 f"<xml><ToUserName><![CDATA[{ACCOUNT}]]></ToUserName>"
                 f"<Encrypt><![CDATA[{ciphertext}]]></Encrypt></xml>"
             ).encode()
-        return requests.post(
-            f"{self.webhook_url}?{urlencode(query)}",
-            data=body,
-            timeout=10,
-            headers={"Content-Type": "text/xml"},
-        )
+        return f"{self.webhook_url}?{urlencode(query)}", body
+
+    def post(self, xml: str | bytes, encrypted: bool | None = None, **kwargs: Any) -> requests.Response:
+        url, body = self.signed_post(xml, encrypted, **kwargs)
+        return send_signed(url, body)
+
+    def reply_fields(self, response: requests.Response) -> dict[str, str]:
+        """The fields of a passive reply, decrypted when it came encrypted (and its signature checked)."""
+        fields = parse_xml(response.content)
+        if "Encrypt" not in fields:
+            return fields
+        assert self.crypto is not None
+        expected = signature(self.token, fields["TimeStamp"], fields["Nonce"], fields["Encrypt"])
+        assert fields["MsgSignature"] == expected, "the reply's signature is wrong"
+        return parse_xml(self.crypto.decrypt(fields["Encrypt"]))
+
+
+def send_signed(url: str, body: bytes) -> requests.Response:
+    return requests.post(url, data=body, timeout=10, headers={"Content-Type": "text/xml"})

@@ -9,7 +9,7 @@ import requests
 from fakes import telegram_api as tg  # tests/ is on sys.path (pytest's rootdir conftest)
 from fakes import wechat_api as wx
 
-from tests.support import TELEGRAM_SECRET, start_stack
+from tests.support import REST_TOKEN, TELEGRAM_SECRET, start_stack
 
 
 @pytest.fixture(scope="session")
@@ -29,7 +29,8 @@ def wechat_api():
 @pytest.fixture(scope="session")
 def channels_stack(tmp_path_factory, model_path, telegram_api, wechat_api):
     """The real action server and Rasa server with both channels configured from the
-    environment (set for the start only, then restored: the children keep their copy)."""
+    environment (set for the start only, then restored: the children keep their copy), and
+    the REST channel behind a bearer token (LAWBOT_REST_TOKEN)."""
 
     def channel_env(settings):
         rasa_url = f"http://127.0.0.1:{settings.rasa_port}"
@@ -44,6 +45,7 @@ def channels_stack(tmp_path_factory, model_path, telegram_api, wechat_api):
             "WECHAT_APP_SECRET": wx.APP_SECRET,
             "WECHAT_ENCODING_AES_KEY": wx.ENCODING_AES_KEY,
             "WECHAT_API_URL": wechat_api.url,
+            "LAWBOT_REST_TOKEN": REST_TOKEN,
         }
 
     running = start_stack(tmp_path_factory.mktemp("var-channels"), model_path, channel_env)

@@ -1,6 +1,7 @@
 """Delivering consented leads to firms, end to end with real parts: a real HTTP receiver that
-checks the signature the way a firm would, a real SMTP server (aiosmtpd), the real worker, and
-the leads database in SQLite and PostgreSQL."""
+checks the signature the way a firm would, a real SMTP server (aiosmtpd, STARTTLS required, with
+a certificate made for the test), the real worker, and the leads database in SQLite and
+PostgreSQL. Erasure notices (`lead.erased`) travel the same way."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
-from bot import leads, matching, privacy
+from bot import firms, leads, matching, privacy
 from bot.delivery import outbox, sharing
 from bot.delivery.outbox import Delivery
 from bot.delivery.webhook import sign, verify_signature
@@ -218,15 +219,63 @@ class Inbox:
         return "250 OK"
 
 
+def self_signed(folder) -> tuple[str, str]:
+    """A certificate for 127.0.0.1 and its key (PEM files): the relay's, and the CA the client trusts."""
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = folder / "relay.pem", folder / "relay.key"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    return str(cert_path), str(key_path)
+
+
 @pytest.fixture
-def smtp_server(unused_port, monkeypatch):
+def smtp_server(unused_port, monkeypatch, tmp_path):
+    """A relay that refuses mail until STARTTLS (aiosmtpd's require_starttls); the worker uses its
+    defaults (STARTTLS on, certificate verified) with the test's certificate as its CA."""
+    import ssl
+
+    cert, key = self_signed(tmp_path)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=unused_port)
+    controller = Controller(
+        inbox, hostname="127.0.0.1", port=unused_port, tls_context=context, require_starttls=True
+    )
     controller.start()
     monkeypatch.setenv("LAWBOT_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("LAWBOT_SMTP_PORT", str(unused_port))
     monkeypatch.setenv("LAWBOT_SMTP_FROM", "leads@lawbot.example")
-    monkeypatch.delenv("LAWBOT_SMTP_STARTTLS", raising=False)
+    monkeypatch.setenv("LAWBOT_SMTP_CA_FILE", cert)
+    monkeypatch.delenv("LAWBOT_SMTP_STARTTLS", raising=False)  # the default: on
+    monkeypatch.delenv("LAWBOT_SMTP_TLS", raising=False)
     monkeypatch.delenv("LAWBOT_SMTP_USER", raising=False)
     yield inbox
     controller.stop()
@@ -333,3 +382,120 @@ def test_the_consent_text_names_the_firms_and_what_they_receive():
     assert "this law firm" in sharing.describe_recipients(matches[:1], "en")
     with pytest.raises(ValueError):
         sharing.describe_recipients([], "en")
+
+
+# ---------------------------------------------------------------- SMTP over TLS
+
+
+def test_smtp_is_tls_by_default_and_never_logs_in_in_clear(monkeypatch):
+    from bot.delivery import mail
+    from bot.delivery.errors import DeliveryError
+    from bot.settings import SmtpSettings
+    from bot.settings import load as load_settings
+
+    for name in ("LAWBOT_SMTP_PORT", "LAWBOT_SMTP_STARTTLS", "LAWBOT_SMTP_TLS"):
+        monkeypatch.delenv(name, raising=False)
+    smtp = load_settings().smtp
+    assert (smtp.starttls, smtp.tls, smtp.port) == (True, False, 587)
+    monkeypatch.setenv("LAWBOT_SMTP_PORT", "465")
+    smtp = load_settings().smtp
+    assert (smtp.starttls, smtp.tls, smtp.port) == (False, True, 465)
+    monkeypatch.delenv("LAWBOT_SMTP_PORT")
+    monkeypatch.setenv("LAWBOT_SMTP_STARTTLS", "0")
+    smtp = load_settings().smtp
+    assert (smtp.starttls, smtp.tls, smtp.port) == (False, False, 25)
+    clear = SmtpSettings(host="127.0.0.1", port=9, user="u", password="p", starttls=False, tls=False)
+    with pytest.raises(DeliveryError, match="in clear"):
+        mail.send(email.message.EmailMessage(), clear)
+
+
+def test_a_relay_without_tls_is_not_used_for_mail(session, worker, unused_port, monkeypatch, shared_lead):
+    """STARTTLS on (the default) and a relay that does not offer it: nothing is sent in clear."""
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=unused_port)
+    controller.start()
+    try:
+        monkeypatch.setenv("LAWBOT_SMTP_HOST", "127.0.0.1")
+        monkeypatch.setenv("LAWBOT_SMTP_PORT", str(unused_port))
+        monkeypatch.delenv("LAWBOT_SMTP_STARTTLS", raising=False)
+        lead, _ = shared_lead(webhook_url=None, contact_email="intake@breach-team.example")
+        worker.run_once()
+        [waiting] = deliveries(session, lead)
+        assert waiting.status == "pending" and "STARTTLS" in waiting.last_error
+        assert inbox.envelopes == []
+    finally:
+        controller.stop()
+
+
+# ---------------------------------------------------------------- erasure notices
+
+
+def test_a_firm_that_received_the_lead_is_told_of_its_erasure_by_webhook_and_email(
+    session, worker, receivers, shared_lead, smtp_server, tmp_path, monkeypatch
+):
+    receiver = receivers()
+    lead, firm = shared_lead(
+        webhook_url=receiver.url, webhook_secret=SECRET, contact_email="intake@breach-team.example"
+    )
+    run_until(worker, session, lambda: leads.find(session, lead.id).status == "delivered")
+    assert len(receiver.requests) == 1 and len(smtp_server.envelopes) == 1
+    lead_id, conversation = lead.id, lead.conversation_id
+    firms.deactivate(session, firm.id)  # out of the directory since: it still holds the lead
+    monkeypatch.setenv("LAWBOT_VAR_DIR", str(tmp_path))
+    session.close()
+
+    privacy.erase(conversation_id=conversation, url=database_url(session))
+    run_until(worker, session, lambda: {d.status for d in outbox.listing(session)} == {"delivered"})
+
+    notice = receiver.requests[1]
+    assert notice["verified"] and notice["headers"]["X-Lawbot-Event"] == "lead.erased"
+    assert receiver.requests[0]["headers"]["X-Lawbot-Event"] == "lead.created"
+    body = json.loads(notice["body"])
+    assert body == {"event": "lead.erased", "lead_id": lead_id, "erased_at": body["erased_at"]}
+    message = email.message_from_bytes(smtp_server.envelopes[1].content, policy=email.policy.default)
+    assert message["X-Lawbot-Event"] == "lead.erased" and message["X-Lawbot-Lead-Id"] == lead_id
+    parts = {
+        part["Content-Language"]: part.get_content()
+        for part in message.walk()
+        if part.get_content_type() == "text/plain"
+    }
+    english, chinese = parts["en"], parts["zh-Hans"]  # the firm's first language first
+    assert "PIPL Art. 47" in english and "第四十七条" in chinese and lead_id in english
+    sent = notice["body"].decode() + smtp_server.envelopes[1].content.decode(errors="replace")
+    for personal in ("+8613812345678", "wang@example.com", "王芳", "勒索"):
+        assert personal not in sent  # the notice says which lead, nothing about the person
+    assert len(receiver.requests) == 2 and len(smtp_server.envelopes) == 2  # once each
+
+
+def test_a_lead_never_sent_gets_no_erasure_notice(session, receivers, shared_lead, tmp_path, monkeypatch):
+    receiver = receivers()
+    lead, _ = shared_lead(webhook_url=receiver.url, webhook_secret=SECRET)
+    monkeypatch.setenv("LAWBOT_VAR_DIR", str(tmp_path))
+    done = privacy.erase(conversation_id=lead.conversation_id, url=database_url(session))
+    assert done.counts["notices"] == 0 and done.counts["deliveries"] == 1
+    session.expire_all()
+    assert outbox.listing(session) == []
+
+
+def test_the_worker_saves_leads_another_process_spooled_when_it_starts(session, tmp_path, monkeypatch):
+    """The action server spooled a lead while the database was away and then stopped: the
+    delivery worker saves it at its start (`--once` runs the same start-up)."""
+    from bot import spool
+    from tests.support import lead_fields
+
+    monkeypatch.setenv("LAWBOT_VAR_DIR", str(tmp_path))
+    spool.write("stranded:1", lead_fields(conversation_id="web:stranded"))
+    env = {**os.environ, "LAWBOT_DATABASE_URL": database_url(session), "LAWBOT_VAR_DIR": str(tmp_path)}
+    run = subprocess.run(
+        [sys.executable, "-m", "bot.delivery", "--once"],
+        env=env,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    assert spool.pending() == []
+    session.expire_all()
+    assert [lead.conversation_id for lead in leads.newest_first(session)] == ["web:stranded"]
+    assert "saved 1 spooled lead" in run.stderr

@@ -29,6 +29,9 @@ def test_an_english_user_is_greeted_with_the_disclaimer_then_gets_the_topic_name
     sender = f"en-{uuid.uuid4()}"
     greeting = " ".join(texts(say(stack, sender, "hello")))
     assert "not legal advice" in greeting
+    # the one-line privacy notice: what is recorded, for how long, how to erase it
+    assert "this conversation is recorded" in greeting and "180 days" in greeting
+    assert '"delete my data"' in greeting
     message = "We want to launch a paid membership website in China, do we need an ICP licence?"
     replies = say(stack, sender, message)
     icp = topics.get("icp")
@@ -41,6 +44,7 @@ def test_a_chinese_user_gets_everything_in_chinese(stack):
     sender = f"zh-{uuid.uuid4()}"
     greeting = " ".join(texts(say(stack, sender, "你好")))
     assert "不构成法律意见" in greeting
+    assert "本次对话会被记录" in greeting and "180天" in greeting and "删除我的数据" in greeting
     replies = texts(say(stack, sender, "昨晚公司服务器被黑了，客户数据可能泄露了，怎么办"))
     breach = topics.get("data_breach")
     assert replies[0] == breach.acknowledge["zh"]

@@ -27,7 +27,7 @@ def leads_db(stack):
 
 def lead_of(leads_db, chat):
     with leads_db() as session:
-        found = leads.of_conversation(session, chat.sender)
+        found = leads.of_conversation(session, chat.conversation_id)
     return [lead.to_dict() for lead in found]
 
 
@@ -177,13 +177,15 @@ def test_delete_my_data_leaves_no_lead_and_no_tracker(stack, leads_db):
     chat = RestChat(stack.rasa_url)
     turns, reference = SimulatedUser(chat, "contract", "zh").complete_intake()
     assert reference and len(lead_of(leads_db, chat)) == 1
-    assert tracker_rows(stack, chat.sender) > 0
+    assert tracker_rows(stack, chat.conversation_id) > 0
     replies = chat.say("删除我的数据")
     assert "无法恢复" in texts(replies)
     replies = chat.say("/affirm")
     assert "已删除" in texts(replies)
     assert lead_of(leads_db, chat) == []
-    assert tracker_rows(stack, chat.sender) == 0, "the conversation must be gone once the turn is over"
+    assert tracker_rows(stack, chat.conversation_id) == 0, (
+        "the conversation must be gone once the turn is over"
+    )
     replies = chat.say("我的信息")
     assert "没有保存" in texts(replies)
 
@@ -258,3 +260,32 @@ def test_two_users_at_once_keep_their_own_answers(stack, leads_db):
         assert lead["topic"] == code
         keys = {q.key for q in topics.get(code).questions}
         assert set(lead["answers"]) - {"triage"} <= keys, "answers must not cross between users"
+
+
+def test_the_sensitive_consent_comes_first_and_a_yes_keeps_the_details(stack, leads_db):
+    chat = RestChat(stack.rasa_url)
+    replies = chat.say("我哥哥昨天被公安机关刑事拘留了，说他帮人洗钱")
+    assert "单独同意" in replies[-1].text, "asked before any sensitive question"
+    assert "涉及的是谁" not in texts(replies)
+    replies = chat.say("好的")
+    bot_text = texts(replies)
+    assert "敏感细节不会写入" not in bot_text
+    for _ in range(10):
+        if saved_reference(replies):
+            break
+        last = replies[-1].text
+        if "是否同意" in last or "是否正确" in last:
+            replies = chat.say("同意" if "是否同意" in last else "对")
+        elif "称呼" in last:
+            replies = chat.say("李伟")
+        elif "联系您" in last:
+            replies = chat.say("13812345678")
+        else:
+            options = [b for r in replies for b in r.buttons if b["payload"] != "/dont_know"]
+            replies = chat.say(options[0]["payload"] if options else "跳过")
+    asked = [t for who, t in chat.transcript if who == "bot" and "单独同意" in t]
+    assert len(asked) == 1, "asked once"
+    [lead] = lead_of(leads_db, chat)
+    assert lead["consent"]["sensitive"] is True
+    assert lead["summary"].startswith("我哥哥") and lead["answers"]["stage"] == "detained"
+    assert lead["answers"]["involved_person"] == "relative", "said in the description: not asked"

@@ -96,7 +96,7 @@ def test_buttons_are_an_inline_keyboard_and_a_tap_is_sent_to_rasa(
     replies = say(channels_stack, telegram_api, chat, tap)
     answered = telegram_api.calls_of("answerCallbackQuery")
     assert tap["callback_query"]["id"] in [a["callback_query_id"] for a in answered]
-    assert user_events(chat)[-1]["parse_data"]["intent"]["name"] == expected[0]["payload"].lstrip("/")
+    assert user_events(f"tg:{chat}")[-1]["parse_data"]["intent"]["name"] == expected[0]["payload"].lstrip("/")
     assert replies, "no reply to the tap"
     assert all(detect_language(m["text"]) == language for m in replies)
 
@@ -117,6 +117,19 @@ def test_updates_without_the_secret_are_refused(channels_stack, telegram_api):
     assert telegram_api.sent(chat) == []
 
 
+def test_set_webhook_is_not_public(channels_stack, telegram_api):
+    url = f"{channels_stack.rasa_url}/webhooks/telegram/set_webhook"
+    before = len(telegram_api.calls_of("setWebhook"))
+    assert requests.get(url, timeout=10).status_code == 403
+    assert (
+        requests.post(url, headers={"X-Telegram-Bot-Api-Secret-Token": "guess"}, timeout=10).status_code
+        == 403
+    )
+    assert len(telegram_api.calls_of("setWebhook")) == before
+    allowed = requests.post(url, headers={"X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET}, timeout=10)
+    assert allowed.status_code == 200 and len(telegram_api.calls_of("setWebhook")) == before + 1
+
+
 def test_a_malformed_update_is_refused_and_a_retried_update_answered_once(
     channels_stack, telegram_api, user_events
 ):
@@ -131,7 +144,7 @@ def test_a_malformed_update_is_refused_and_a_retried_update_answered_once(
     update = message_update(chat, "hello")
     for _ in range(3):
         assert post(channels_stack, update).status_code == 200
-    assert len(user_events(chat)) == 1
+    assert len(user_events(f"tg:{chat}")) == 1
 
 
 class TelegramChat:
@@ -142,6 +155,7 @@ class TelegramChat:
         self.stack, self.api, self.language_code = stack, api, language_code
         self.chat = new_chat()
         self.sender = str(self.chat)
+        self.conversation_id = f"tg:{self.chat}"
         self.keyboard: dict[str, dict] = {}  # callback_data -> the bot message carrying it
         self.transcript: list[tuple[str, str]] = []
 
@@ -174,5 +188,5 @@ def test_a_complete_intake_over_telegram_saves_the_lead(
     assert reference, f"no lead saved after {turns} turns:\n{transcript}"
     assert telegram_api.calls_of("answerCallbackQuery"), "the buttons were tapped"
     with session_scope(f"sqlite:///{channels_stack.settings.var_dir / 'leads.db'}") as session:
-        [lead] = [lead.to_dict() for lead in leads.of_conversation(session, chat.sender)]
+        [lead] = [lead.to_dict() for lead in leads.of_conversation(session, chat.conversation_id)]
     assert lead["topic"] == code and lead["language"] == language

@@ -17,6 +17,7 @@ from fakes.wechat_api import (
     media_xml,
     new_msg_id,
     openid,
+    send_signed,
     text_xml,
 )
 
@@ -44,12 +45,12 @@ def platform(channels_stack):
     )
 
 
-def send(platform, wechat_api, user: str, xml: str, encrypted: bool = False) -> list[str]:
+def send(platform, wechat_api, user: str, xml: str) -> list[str]:
     """Posts a message, checks WeChat got its answer at once, and returns the replies that
     then arrive through the customer-service API."""
     before = len(wechat_api.texts(user))
     started = time.monotonic()
-    response = platform.post(xml, encrypted=encrypted, user=user)
+    response = platform.post(xml, user=user)  # encrypted: the account is in safe mode
     assert response.status_code == 200, response.text
     assert response.text == "success"
     assert time.monotonic() - started < 2, "WeChat must be answered within 5 s, before Rasa has replied"
@@ -95,7 +96,7 @@ def test_a_conversation_greeting_topic_and_a_button_answered_by_its_number(platf
     assert "回复数字即可选择" in replies[-1]
 
     send_number = send(platform, wechat_api, user, text_xml(user, "1"))
-    chosen = user_events(user)[-1]
+    chosen = user_events(f"wx:{user}")[-1]
     assert chosen["text"] == expected[0]["payload"]
     assert chosen["parse_data"]["intent"]["name"] == expected[0]["payload"].lstrip("/")
     assert chosen["metadata"]["typed"] == "1"
@@ -109,7 +110,7 @@ def test_an_english_user_gets_english_and_numbered_options(platform, wechat_api,
     assert options(replies) == {i: b["title"] for i, b in enumerate(topic_buttons("en"), 1)}
     assert "Reply with a number" in replies[-1]
     send(platform, wechat_api, user, text_xml(user, "２"))  # a full-width digit, as Chinese keyboards type
-    assert user_events(user)[-1]["parse_data"]["intent"]["name"] == "topic_personal_info"
+    assert user_events(f"wx:{user}")[-1]["parse_data"]["intent"]["name"] == "topic_personal_info"
 
 
 def test_the_same_msgid_three_times_is_one_turn(platform, wechat_api, user_events):
@@ -121,7 +122,7 @@ def test_the_same_msgid_three_times_is_one_turn(platform, wechat_api, user_event
     assert all(r.text == "success" for r in responses)
     wechat_api.wait_texts(user, 1)
     replies = wechat_api.wait_quiet(user)
-    assert len([e for e in user_events(user) if e["text"] == "你好"]) == 1
+    assert len([e for e in user_events(f"wx:{user}") if e["text"] == "你好"]) == 1
     assert len([r for r in replies if "不构成法律意见" in r]) == 1
 
 
@@ -174,20 +175,20 @@ def test_non_text_messages_get_a_please_type_in_the_users_language(platform, wec
     for kind in ("image", "voice", "location", "video"):
         response = platform.post(media_xml(user, kind), user=user)
         assert response.status_code == 200
-        reply = parse_xml(response.content)
+        reply = platform.reply_fields(response)
         assert reply["MsgType"] == "text" and reply["ToUserName"] == user
         assert detect_language(reply["Content"]) == "zh" and "文字" in reply["Content"]
     send(platform, wechat_api, user, text_xml(user, "Hello there"))
-    reply = parse_xml(platform.post(media_xml(user, "image"), user=user).content)
+    reply = platform.reply_fields(platform.post(media_xml(user, "image"), user=user))
     assert detect_language(reply["Content"]) == "en" and "type" in reply["Content"]
 
 
 def test_safe_mode_round_trip(platform, wechat_api):
     user = openid()
-    replies = send(platform, wechat_api, user, text_xml(user, "你好"), encrypted=True)
+    replies = send(platform, wechat_api, user, text_xml(user, "你好"))
     assert any("不构成法律意见" in r for r in replies)
 
-    response = platform.post(media_xml(user, "image"), encrypted=True, user=user)
+    response = platform.post(media_xml(user, "image"), user=user)
     envelope = parse_xml(response.content)
     assert envelope["MsgSignature"] == signature(
         platform.token, envelope["TimeStamp"], envelope["Nonce"], envelope["Encrypt"]
@@ -203,6 +204,28 @@ def test_safe_mode_refuses_a_forged_msg_signature(platform):
     assert requests.post(url, data=body.encode(), timeout=10).status_code == 403
 
 
+def test_with_an_encoding_aes_key_plaintext_messages_are_refused(platform, wechat_api, user_events):
+    user = openid()
+    response = platform.post(text_xml(user, "你好"), encrypted=False, user=user)
+    assert response.status_code == 403
+    time.sleep(1)
+    assert wechat_api.texts(user) == [] and user_events(f"wx:{user}") == []
+
+
+def test_a_replayed_signed_url_is_refused_whatever_its_body(platform, wechat_api, user_events):
+    user, other = openid(), openid()
+    url, body = platform.signed_post(text_xml(user, "你好"), user=user)
+    assert send_signed(url, body).status_code == 200
+    wechat_api.wait_texts(user, 1)
+    # the same URL again: with the same body (a replay) and with another user's message
+    assert send_signed(url, body).status_code == 403
+    _, forged = platform.signed_post(text_xml(other, "删除我的数据"), user=other)
+    assert send_signed(url, forged).status_code == 403
+    time.sleep(1)
+    assert [e["text"] for e in user_events(f"wx:{user}")] == ["你好"]
+    assert user_events(f"wx:{other}") == []
+
+
 class WeChatChat:
     """One WeChat user, for scripts/simulated_user.py: reads the numbered options as buttons
     (their "payload" is the number the user types)."""
@@ -210,6 +233,7 @@ class WeChatChat:
     def __init__(self, platform, wechat_api) -> None:
         self.platform, self.wechat_api = platform, wechat_api
         self.sender = openid()
+        self.conversation_id = f"wx:{self.sender}"
         self.transcript: list[tuple[str, str]] = []
 
     def say(self, message: str) -> list[Reply]:
@@ -232,6 +256,6 @@ def test_a_complete_intake_over_wechat_saves_the_lead(channels_stack, platform, 
     transcript = "\n".join(f"{who}: {text}" for who, text in chat.transcript)
     assert reference, f"no lead saved after {turns} turns:\n{transcript}"
     with session_scope(f"sqlite:///{channels_stack.settings.var_dir / 'leads.db'}") as session:
-        [lead] = [lead.to_dict() for lead in leads.of_conversation(session, chat.sender)]
+        [lead] = [lead.to_dict() for lead in leads.of_conversation(session, chat.conversation_id)]
     assert lead["topic"] == code and lead["language"] == language
     assert lead["contact"]["phone"] == "+8613812345678"

@@ -14,6 +14,12 @@ from bot.settings import Settings
 from bot.settings import load as load_settings
 
 TELEGRAM_SECRET = "tg-webhook-secret-0123456789"
+REST_TOKEN = "rest-token-for-the-channels-stack-0123456789"
+
+
+def rest_id(sender: str) -> str:
+    """The conversation id the REST channel gives a `sender` (bot/rasa/channels/rest.py)."""
+    return f"rest:{sender}"
 
 
 def free_port() -> int:
@@ -78,7 +84,7 @@ def lead_fields(**overrides) -> dict:
     """A complete lead as the intake saves it (a Chinese ransomware case unless overridden)."""
     fields = dict(
         channel="rest",
-        conversation_id=f"conv-{uuid.uuid4().hex[:8]}",
+        conversation_id=f"rest:conv-{uuid.uuid4().hex[:8]}",
         language="zh",
         topic="data_breach",
         urgency="high",

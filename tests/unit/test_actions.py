@@ -3,10 +3,13 @@
 import re
 from pathlib import Path
 
+import pytest
+
 from actions.contact_form import ValidateContactForm
 from actions.intake_form import ActionAskIntakeAnswer, ActionStartIntake, ValidateIntakeForm
 from actions.topic import ActionOfferTopics, topic_buttons
 from bot import intake, topics
+from bot.lead_draft import GIVEN, REFUSED
 from tests.support.trackers import run, slot, tracker, validate
 
 ACTIONS_DIR = Path(__file__).resolve().parents[2] / "actions"
@@ -244,3 +247,84 @@ def test_a_channel_label_typed_at_the_read_back_sets_how_to_be_contacted_and_not
     result, _ = validate(ValidateContactForm(), "summary_confirmed", t, domain)
     assert result["preferred_channel"] == "phone"
     assert "contact_phone" not in result and "contact_methods" not in result
+
+
+# ---------------------------------------------------------------- the separate sensitive consent
+
+CRIMINAL = dict(
+    topic="criminal",
+    urgency="high",
+    urgency_reasons=["detention"],
+    problem_summary="我哥哥昨天被公安机关刑事拘留了",
+    answers={},
+)
+
+
+def required(form, t, domain):
+    import asyncio
+
+    from rasa_sdk.executor import CollectingDispatcher
+
+    return asyncio.run(form.required_slots([], CollectingDispatcher(), t, domain.as_dict()))
+
+
+def test_the_sensitive_consent_is_asked_before_the_first_sensitive_question(domain):
+    assert required(ValidateIntakeForm(), tracker("x", "inform", "zh", **CRIMINAL), domain) == [
+        "sensitive_consent",
+        "intake_answer",
+    ]
+    answering = tracker("好的", "affirm", "zh", sensitive_consent="好的", **CRIMINAL)  # as typed
+    assert "sensitive_consent" in required(ValidateIntakeForm(), answering, domain), "so it is validated"
+    given = tracker("x", "inform", "zh", sensitive_consent="given", **CRIMINAL)
+    assert required(ValidateIntakeForm(), given, domain) == ["intake_answer"]
+    icp = tracker("x", "inform", "zh", topic="icp", urgency="normal", answers={})
+    assert required(ValidateIntakeForm(), icp, domain) == ["intake_answer"], "not for other matters"
+
+
+@pytest.mark.parametrize("typed", ["好的", "yes", "同意", "可以", '/choose{"choice": "yes"}'])
+def test_a_typed_yes_gives_the_consent_and_what_the_description_said_is_kept(typed, domain):
+    t = tracker(typed, "affirm", "zh", **CRIMINAL)
+    result, messages = validate(ValidateIntakeForm(), "sensitive_consent", t, domain)
+    assert result["sensitive_consent"] == GIVEN and messages == []
+    assert result["answers"] == {"stage": "detained", "involved_person": "relative"}
+    after = tracker("x", "inform", "zh", **{**CRIMINAL, **result})
+    assert required(ValidateIntakeForm(), after, domain) == [], "nothing left to ask"
+
+
+@pytest.mark.parametrize("typed", ["不要记录", "no", "不同意", "No, leave them out"])
+def test_a_refusal_skips_the_sensitive_questions(typed, domain):
+    result, messages = validate(
+        ValidateIntakeForm(), "sensitive_consent", tracker(typed, "deny", "en", **CRIMINAL), domain
+    )
+    assert result == {"sensitive_consent": REFUSED, "bad_answers": 0}
+    assert messages[0]["response"] == "utter_sensitive_refused"
+    after = tracker("x", "inform", "en", **{**CRIMINAL, **result})
+    assert required(ValidateIntakeForm(), after, domain) == []
+    # the contact form does not ask again: the next slot it requests is the name
+    contact = tracker("x", "inform", "en", privacy_consent=GIVEN, **{**CRIMINAL, **result})
+    slots = required(ValidateContactForm(), contact, domain)
+    assert next(s for s in slots if contact.get_slot(s) is None) == "contact_name"
+
+
+def test_an_unclear_answer_gets_a_hint_then_counts_as_no(domain):
+    first, hints = validate(
+        ValidateIntakeForm(), "sensitive_consent", tracker("what?", "nlu_fallback", "en", **CRIMINAL), domain
+    )
+    assert first == {"sensitive_consent": None, "bad_answers": 1}
+    assert hints[0]["response"] == "utter_hint_consent"
+    second, _ = validate(
+        ValidateIntakeForm(),
+        "sensitive_consent",
+        tracker("hmm", "nlu_fallback", "en", bad_answers=1, **CRIMINAL),
+        domain,
+    )
+    assert second["sensitive_consent"] == REFUSED
+
+
+def test_a_new_matter_in_the_same_conversation_keeps_the_sensitive_answer(domain):
+    t = tracker(
+        "我们的网站要做ICP备案吗", "topic_icp", "zh", sensitive_consent=REFUSED, privacy_consent=GIVEN
+    )
+    _, events = run(ActionStartIntake(), t, domain)
+    assert "sensitive_consent" not in [e["name"] for e in events if e.get("event") == "slot"]
+    assert slot(events, "privacy_consent") is None, "the privacy notice is per matter"

@@ -56,3 +56,88 @@ def test_the_database_url_comes_from_the_settings(tmp_path, monkeypatch):
     assert db.database_url() == load_settings().database_url == f"sqlite:///{tmp_path / 'leads.db'}"
     monkeypatch.setenv("LAWBOT_DATABASE_URL", "postgresql://db.example/leads")
     assert db.database_url() == "postgresql://db.example/leads"
+
+
+def test_sql_parameters_never_appear_in_database_errors(sqlite_url):
+    with db.session_scope(sqlite_url) as session:
+        session.add(leads.Lead(idempotency_key="secret-key-13812345678", **lead_fields()))
+    with pytest.raises(IntegrityError) as raised, db.session_scope(sqlite_url) as session:
+        session.add(leads.Lead(idempotency_key="secret-key-13812345678", **lead_fields()))
+    assert db.is_data_error(raised.value)
+    assert "13812345678" not in str(raised.value) and "hidden due to hide_parameters" in str(raised.value)
+
+
+def test_urls_are_printed_without_their_password():
+    assert db.masked("postgresql://lawbot:s3cr3t@db.example:5432/leads") == (
+        "postgresql://lawbot:***@db.example:5432/leads"
+    )
+    assert db.masked("sqlite:////srv/var/leads.db") == "sqlite:////srv/var/leads.db"
+
+
+def test_a_database_that_accepts_but_never_answers_times_out(unused_port):
+    """A PostgreSQL address that takes the connection and then says nothing (a hung server, a
+    black-holed firewall): the connect timeout gives up after a few seconds, as an outage."""
+    import socket
+    import time
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", unused_port))
+    listener.listen(5)  # the kernel completes the handshake; nobody ever answers
+    try:
+        started = time.monotonic()
+        with (
+            pytest.raises(db.Unavailable),
+            db.session_scope(f"postgresql://lawbot@127.0.0.1:{unused_port}/leads") as session,
+        ):
+            leads.newest_first(session)
+        assert time.monotonic() - started < db.CONNECT_TIMEOUT + 5
+    finally:
+        listener.close()
+
+
+def test_the_upgrade_command_does_not_print_the_password(tmp_path, postgres_url):
+    import os
+    import subprocess
+    import sys
+
+    from bot.settings import PROJECT_ROOT
+
+    # The test server trusts local connections, so any password is accepted (and must not show).
+    with_password = postgres_url.replace("postgres@", "postgres:Pa55-w0rd-xyz@", 1)
+    assert with_password != postgres_url
+    env = {**os.environ, "LAWBOT_DATABASE_URL": with_password, "LAWBOT_VAR_DIR": str(tmp_path)}
+    run = subprocess.run(
+        [sys.executable, "-m", "bot.ops.cli", "db", "upgrade"],
+        env=env,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "Pa55-w0rd-xyz" not in run.stdout + run.stderr
+    assert "postgres:***@" in run.stdout
+
+
+def test_the_command_line_creates_files_for_their_owner_only(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from bot.settings import PROJECT_ROOT
+
+    env = {
+        **os.environ,
+        "LAWBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'leads.db'}",
+        "LAWBOT_VAR_DIR": str(tmp_path),
+    }
+    run = subprocess.run(
+        [sys.executable, "-m", "bot.ops.cli", "db", "upgrade"],
+        env=env,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    assert oct((tmp_path / "leads.db").stat().st_mode & 0o777) == "0o600"

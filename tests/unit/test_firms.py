@@ -113,9 +113,8 @@ def test_the_example_directory_is_marked_as_example_data_and_covers_the_demo():
 
 @pytest.fixture
 def lawbot(sqlite_url):
-    env = {**os.environ, "LAWBOT_DATABASE_URL": sqlite_url}
-
     def run(*args):
+        env = {**os.environ, "LAWBOT_DATABASE_URL": sqlite_url}  # as the test has set it now
         return subprocess.run(
             [sys.executable, "-m", "bot.ops.cli", "firms", *args],
             capture_output=True,
@@ -209,3 +208,43 @@ def test_the_firms_command_adds_lists_imports_and_deactivates(lawbot, tmp_path):
     assert "Songbei Tech Law" not in lawbot("list").stdout
     assert "INACTIVE  Songbei Tech Law" in lawbot("list", "--all").stdout
     assert lawbot("deactivate", "999").returncode == 1
+
+
+def test_an_import_without_active_never_reactivates_a_deactivated_firm(session):
+    firms.import_entries(session, [entry()])
+    firm = firms.deactivate(session, firms.directory(session)[0].id)
+    assert firms.import_entries(session, [entry(weekly_capacity=7)]) == (0, 1)
+    session.refresh(firm)
+    assert firm.active is False and firm.weekly_capacity == 7
+    firms.import_entries(session, [entry(active=True)])  # said explicitly: staff mean it
+    session.refresh(firm)
+    assert firm.active is True
+
+
+def test_example_firms_only_in_the_demo_profile_and_never_reactivated(session):
+    raws = firms.load_file(EXAMPLE)
+    with pytest.raises(firms.NotInThisProfile):
+        firms.import_examples(session, raws, production=True)
+    assert firms.directory(session, include_inactive=True) == []
+
+    assert firms.import_examples(session, raws, production=False) == len(raws)
+    first = firms.directory(session)[0]
+    firms.deactivate(session, first.id)
+    first.weekly_capacity = 1
+    session.commit()
+    assert firms.import_examples(session, raws, production=False) == 0  # `make run` again
+    session.refresh(first)
+    assert first.active is False and first.weekly_capacity == 1
+
+
+def test_make_run_loads_examples_in_the_embedded_profile_only(lawbot, monkeypatch):
+    loaded = lawbot("import", "--examples", str(EXAMPLE))
+    assert loaded.returncode == 0 and "6 added" in loaded.stdout
+    listed = [json.loads(line) for line in lawbot("list", "--json").stdout.splitlines()]
+    assert lawbot("deactivate", str(listed[0]["id"])).returncode == 0
+    again = lawbot("import", "--examples", str(EXAMPLE))
+    assert again.returncode == 0 and "0 added" in again.stdout
+    assert "INACTIVE" in lawbot("list", "--all").stdout
+    monkeypatch.setenv("LAWBOT_PROFILE", "production")
+    refused = lawbot("import", "--examples", str(EXAMPLE))
+    assert refused.returncode == 0 and "skipped" in refused.stdout  # make run goes on, loading nothing

@@ -173,7 +173,8 @@ def test_a_family_reporting_a_detention_sees_the_detention_steps_first(language,
     assert slot(events, "topic") == "criminal"
     assert slot(events, "urgency") == "high"
     assert slot(events, "urgency_reasons")[0] == "detention"
-    assert slot(events, "answers") == {"involved_person": "relative", "stage": "detained"}
+    # What the description says of the person and the stage waits for the sensitive consent.
+    assert slot(events, "answers") == {}
     steps = messages[1]["text"]
     heading = "This sounds urgent" if language == "en" else "情况比较紧急"
     assert steps.startswith(heading)
@@ -191,3 +192,44 @@ def test_the_detention_steps_state_rights_not_advice_and_promise_no_outcome(lang
     advice = ("Do not sign", "不要签字", "看不懂的笔录")
     assert not any(phrase in steps for phrase in advice)
     assert not any(word in steps for word in ("business day", "today", "工作日", "今天"))
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_a_detention_described_by_someone_who_already_consented_is_not_asked_again(language, domain):
+    t = tracker(DETENTION[language], "topic_criminal", language, sensitive_consent="given")
+    _, events = run(ActionStartIntake(), t, domain)
+    assert slot(events, "answers") == {"involved_person": "relative", "stage": "detained"}
+
+
+# ---------------------------------------------------------------- the greeting's privacy notice
+
+GREETING_NOTICE = {
+    "en": ["Privacy: this conversation is recorded", "kept at most 45 days", '"delete my data"'],
+    "zh": ["隐私提示：本次对话会被记录", "最长保存45天", "“删除我的数据”"],
+}
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_the_greeting_says_what_is_recorded_for_how_long_and_how_to_erase_it(language, domain, monkeypatch):
+    import asyncio
+
+    from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+    from rasa.shared.core.events import SlotSet
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from actions.notice import ActionGreet
+
+    monkeypatch.setenv("LAWBOT_RETENTION_DAYS", "45")  # the period comes from the settings
+    messages, _ = run(ActionGreet(), tracker("hi", "greet", language), domain)
+    [message] = messages
+    assert message["response"] == "utter_greet" and message["retention_days"] == 45
+    # rendered as Rasa renders it for a conversation in this language
+    state = DialogueStateTracker.from_events("s", [SlotSet("language", language)], slots=domain.slots)
+    nlg = TemplatedNaturalLanguageGenerator(domain.responses)
+    text = asyncio.run(nlg.generate("utter_greet", state, "rest", retention_days=45))["text"]
+    lines = text.splitlines()
+    assert ("not legal advice" if language == "en" else "不构成法律意见") in lines[0]
+    [notice] = [line for line in lines if GREETING_NOTICE[language][0] in line]  # one line
+    for part in GREETING_NOTICE[language]:
+        assert part in notice, part
+    assert "{" not in text

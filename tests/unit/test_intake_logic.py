@@ -173,3 +173,93 @@ def test_a_company_named_plainly_at_the_read_back_is_taken_as_the_correction():
     message = "公司名写全一点 哈尔滨包尔汽车零部件有限公司"
     assert readback.field_to_correct(message) == "company"
     assert readback.corrected_value("company", message) == "哈尔滨包尔汽车零部件有限公司"
+
+
+# ---------------------------------------------------------------- refused sensitive consent
+
+DETAINED = "我哥哥昨天被公安机关刑事拘留了，涉嫌帮信罪"
+CRIMINAL_STATE = {
+    "topic": "criminal",
+    "urgency": "high",
+    "urgency_reasons": ["detention"],
+    "problem_summary": DETAINED,
+    "answers": {"involved_person": "relative", "stage": "detained"},
+    "privacy_consent": "given",
+    "consent_given_at": "2026-11-29T06:00:00Z",
+    "contact_name": "王芳",
+    "contact_phone": "+8613812345678",
+    "counterparty": "某某公司",
+}
+SENSITIVE_WORDS = (DETAINED, "detention", "detained", "relative", "triage", "羁押", "拘留", "某某公司")
+
+
+def test_a_refused_sensitive_consent_leaves_only_topic_urgency_language_and_contact():
+    from bot.lead_draft import draft
+
+    lead = draft({**CRIMINAL_STATE, "sensitive_consent": "refused"}, "rest:1", "rest", "zh")
+    assert lead["topic"] == "criminal" and lead["urgency"] == "high" and lead["language"] == "zh"
+    assert lead["summary"] == "" and lead["answers"] == {} and lead["counterparty"] is None
+    assert lead["contact"]["name"] == "王芳" and lead["contact"]["phone"] == "+8613812345678"
+    assert lead["consent"]["sensitive"] is False
+    text = readback.summary(lead, "zh")  # the read-back shows what the lead holds, nothing more
+    assert not any(word in text for word in SENSITIVE_WORDS), text
+
+
+def test_a_given_sensitive_consent_keeps_the_details():
+    from bot.lead_draft import draft
+
+    lead = draft({**CRIMINAL_STATE, "sensitive_consent": "given"}, "rest:1", "rest", "zh")
+    assert lead["summary"] == DETAINED and lead["answers"]["stage"] == "detained"
+    assert lead["answers"]["triage"] == ["detention"] and lead["consent"]["sensitive"] is True
+
+
+def test_a_refusal_in_an_earlier_matter_does_not_empty_a_matter_that_is_not_sensitive():
+    from bot.lead_draft import draft
+
+    state = {
+        **CRIMINAL_STATE,
+        "topic": "icp",
+        "urgency": "normal",
+        "urgency_reasons": [],
+        "answers": {"service_type": "commercial"},
+        "problem_summary": "网站要做ICP备案吗",
+        "sensitive_consent": "refused",
+    }
+    lead = draft(state, "rest:1", "rest", "zh")
+    assert lead["summary"] == "网站要做ICP备案吗" and lead["answers"] == {"service_type": "commercial"}
+
+
+def test_the_firm_receives_nothing_sensitive_after_a_refusal(sqlite_url):
+    import json
+
+    from bot import db, leads
+    from bot.delivery.sharing import firm_payload
+    from bot.lead_draft import draft
+
+    fields = draft({**CRIMINAL_STATE, "sensitive_consent": "refused"}, "rest:1", "rest", "zh")
+    with db.session_scope(sqlite_url) as session:
+        lead = leads.save(session, "rest:1:a", **fields)
+        payload = firm_payload(lead)
+        # even a lead stored with its details (before this fix, or by hand) goes out without them
+        full = draft({**CRIMINAL_STATE, "sensitive_consent": "given"}, "rest:2", "rest", "zh")
+        stored = leads.save(
+            session, "rest:2:a", **{**full, "consent": {**full["consent"], "sensitive": False}}
+        )
+        second = firm_payload(stored)
+    for sent in (payload, second):
+        assert sent["topic"] == "criminal" and sent["urgency"] == "high" and sent["language"] == "zh"
+        assert sent["contact"]["phone"] == "+8613812345678"
+        assert sent["summary"] == "" and sent["answers"] == {} and sent["urgency_reasons"] == []
+        assert sent["counterparty"] is None
+        body = json.dumps(sent, ensure_ascii=False)
+        assert not any(word in body for word in SENSITIVE_WORDS), body
+
+
+def test_the_share_offer_says_the_firm_would_get_no_sensitive_detail_after_a_refusal():
+    from bot.delivery.sharing import describe_recipients
+
+    firm = [{"name": "Example Firm"}]
+    assert "without the sensitive details" in describe_recipients(firm, "en", minimal=True)
+    assert "不包括您要求不记录的敏感细节" in describe_recipients(firm, "zh", minimal=True)
+    assert "your description of the problem" not in describe_recipients(firm, "en", minimal=True)
+    assert "your description of the problem" in describe_recipients(firm, "en")

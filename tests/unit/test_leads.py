@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import uuid
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -78,10 +79,15 @@ def test_erasing_a_conversation_removes_its_leads_only(session):
     assert [lead.conversation_id for lead in leads.newest_first(session)] == ["b"]
 
 
-def test_a_lead_is_found_by_a_unique_id_prefix(session):
+def test_actions_find_a_lead_by_its_exact_id_only_staff_by_a_unique_prefix(session):
     lead = leads.save(session, "k", **a_lead())
-    assert leads.find(session, lead.id[:8]).id == lead.id
-    assert leads.find(session, "nope") is None
+    assert leads.find(session, lead.id).id == lead.id
+    assert leads.find(session, lead.id[:8]) is None, "a forged prefix reaches no lead"
+    assert leads.find(session, "") is None
+    assert leads.find(session, lead.id, conversation_id="someone-else") is None
+    assert leads.find_by_prefix(session, lead.id[:8]).id == lead.id
+    assert leads.find_by_prefix(session, "nope") is None
+    assert leads.find_by_prefix(session, "%") is None and leads.find_by_prefix(session, "____%") is None
 
 
 def test_export_writes_one_json_object_per_line_and_a_flat_csv(session):
@@ -91,7 +97,7 @@ def test_export_writes_one_json_object_per_line_and_a_flat_csv(session):
     assert {json.loads(line)["conversation_id"] for line in lines} == {"a", "b"}
     rows = list(csv.DictReader(io.StringIO(leads.export(leads.newest_first(session), "csv"))))
     assert {r["summary"] for r in rows} == {"服务器被勒索病毒加密，客户数据可能泄露", 'He said "hi", <b>'}
-    assert rows[0]["contact.phone"] == "+8613812345678"
+    assert rows[0]["contact.phone"] == "'+8613812345678", "formula-safe: a leading + is shown as text"
     with pytest.raises(ValueError):
         leads.export([], "xml")
 
@@ -113,6 +119,9 @@ def test_the_leads_command_lists_shows_and_exports(tmp_path, sqlite_url):
     assert json.loads(shown.stdout)["id"] == lead_id
     assert json.loads(shown.stdout)["status_history"][0]["status"] == "new"
     assert lawbot("leads", "show", "missing").returncode == 1
+    found = lawbot("leads", "find", "--phone", "138 1234 5678")
+    assert [json.loads(line)["id"] for line in found.stdout.splitlines()] == [lead_id]
+    assert lawbot("leads", "find", "--email", "nobody@example.com").stdout == ""
     exported = lawbot("leads", "export", "--format", "jsonl")
     assert json.loads(exported.stdout.splitlines()[0])["topic"] == "data_breach"
 
@@ -165,3 +174,131 @@ def test_leads_older_than_the_retention_period_are_purged(sqlite_url):
         session.expire_all()
         assert [lead.idempotency_key for lead in leads.newest_first(session)] == ["new:1"]
         assert leads.find(session, old_id) is None
+
+
+# ---------------------------------------------------------------- encryption, search, limits
+
+SECRETS = ("王芳", "13812345678", "wang@example.com", "勒索病毒", "深圳某某科技", "客户名单在对方手里")
+
+
+def test_what_the_user_said_is_stored_encrypted_and_reads_back_unchanged(session):
+    lead = leads.save(
+        session,
+        "enc#1",
+        **a_lead(
+            contact={"name": "王芳", "phone": "+8613812345678", "email": "wang@example.com"},
+            counterparty="深圳某某科技",
+            answers={"what_happened": "客户名单在对方手里"},
+        ),
+    )
+    leads.record_event(session, lead, "note", detail={"said": "客户名单在对方手里"})
+    session.commit()
+    raw = []
+    for table in ("leads", "lead_events"):
+        for row in session.execute(text(f"select * from {table}")).mappings():
+            raw.append(json.dumps({k: str(v) for k, v in row.items()}, ensure_ascii=False))
+    assert raw and not [s for s in SECRETS for row in raw if s in row], "plaintext in the tables"
+    stored = session.execute(text("select contact, summary from leads")).one()
+    assert all(value.startswith("gAAAAA") for value in stored)
+    session.expire_all()
+    row = leads.find(session, lead.id).to_dict()
+    assert row["contact"]["name"] == "王芳" and row["counterparty"] == "深圳某某科技"
+    assert row["summary"] == "服务器被勒索病毒加密，客户数据可能泄露"
+    assert row["answers"] == {"what_happened": "客户名单在对方手里"}
+    assert leads.events(session, lead)[-1]["detail"] == {"said": "客户名单在对方手里"}
+
+
+def test_staff_find_leads_by_phone_or_email_as_people_type_them(session):
+    mine = leads.save(
+        session, "s#1", **a_lead(contact={"phone": "+8613812345678", "email": "Wang@Example.com"})
+    )
+    leads.save(session, "s#2", **a_lead(contact={"phone": "+8613900001111", "email": "li@example.com"}))
+    assert [lead.id for lead in leads.search(session, phone="138 1234 5678")] == [mine.id]
+    assert [lead.id for lead in leads.search(session, phone="+86 138-1234-5678")] == [mine.id]
+    assert [lead.id for lead in leads.search(session, email=" WANG@example.COM ")] == [mine.id]
+    assert leads.search(session, phone="13700000000") == [] and leads.search(session) == []
+
+
+def test_a_contact_leaves_at_most_n_leads_a_day(session):
+    phone = {"phone": "+8613812345678"}
+    leads.save(session, "d#1", limit=2, **a_lead(contact=phone))
+    leads.save(session, "d#2", limit=2, **a_lead(contact={**phone, "email": "x@example.com"}))
+    assert leads.save(session, "d#1", limit=2, **a_lead(contact=phone)).idempotency_key == "d#1", (
+        "a retry is no new lead"
+    )
+    with pytest.raises(leads.TooManyLeads):
+        leads.save(session, "d#3", limit=2, **a_lead(contact={"phone": "138-1234-5678"}))
+    with pytest.raises(leads.TooManyLeads):  # the same person by email (one lead so far)
+        leads.save(session, "d#4", limit=1, **a_lead(contact={"email": "X@example.com"}))
+    session.rollback()
+    leads.save(session, "d#5", limit=2, **a_lead(contact={"phone": "+8613900001111"}))
+    tomorrow = db.utcnow() + timedelta(days=1, minutes=1)
+    leads.save(session, "d#6", limit=2, created_at=tomorrow, **a_lead(contact=phone))
+    assert len(leads.newest_first(session)) == 4
+
+
+def test_the_daily_limit_comes_from_the_settings(session, monkeypatch):
+    monkeypatch.setenv("LAWBOT_LEADS_PER_CONTACT_PER_DAY", "1")
+    leads.save(session, "l#1", **a_lead())
+    with pytest.raises(leads.TooManyLeads):
+        leads.save(session, "l#2", **a_lead())
+
+
+def test_too_long_values_are_refused_before_the_database_never_as_a_data_error(session):
+    with pytest.raises(leads.LeadRejected):
+        leads.save(session, "long#1", **a_lead(conversation_id="rest:" + "x" * 300))
+    session.rollback()
+    key = "rest:" + "k" * 400
+    lead = leads.save(session, key, **a_lead(counterparty="某" * 5000, summary="长" * 20000))
+    assert leads.save(session, key, **a_lead()).id == lead.id, "a long key is hashed, still idempotent"
+    session.expire_all()
+    assert leads.find(session, lead.id).counterparty == "某" * 5000
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_intake_answers_a_contact_over_the_daily_limit_politely(tmp_path, monkeypatch, domain, language):
+    from actions.lead import ActionCompleteIntake
+    from tests.support.trackers import run, tracker
+
+    url = f"sqlite:///{tmp_path / 'leads.db'}"
+    upgrade(url)
+    monkeypatch.setenv("LAWBOT_DATABASE_URL", url)
+    monkeypatch.setenv("LAWBOT_VAR_DIR", str(tmp_path))
+    monkeypatch.setenv("LAWBOT_LEADS_PER_CONTACT_PER_DAY", "1")
+    slots = dict(
+        topic="data_breach",
+        privacy_consent="given",
+        contact_name="王芳",
+        contact_methods="given",
+        contact_phone="+8613812345678",
+    )
+    saved, _ = run(
+        ActionCompleteIntake(), tracker("是的", "affirm", language, intake_id="a", **slots), domain
+    )
+    assert saved[0]["response"].startswith("utter_lead_saved")
+    messages, events = run(
+        ActionCompleteIntake(), tracker("是的", "affirm", language, intake_id="b", **slots), domain
+    )
+    [said] = [m["text"] for m in messages]
+    assert ("今天已经有 1 条" if language == "zh" else "as we take in a day (1)") in said
+    assert {"event": "slot", "name": "share_pending", "value": False, "timestamp": None} in events
+    with db.session_scope(url) as session:
+        assert len(leads.newest_first(session)) == 1
+    db.engine(url).dispose()
+
+
+def test_firm_fields_longer_than_their_columns_are_refused_before_the_database(session):
+    from bot import firms
+
+    firm = dict(
+        name="甲律所", topics=["icp"], languages=["zh"], weekly_capacity=2, webhook_url="https://f.example/h"
+    )
+    for field, value in (
+        ("name", "所" * 201),
+        ("webhook_url", "https://f.example/" + "p" * 2000),
+        ("webhook_secret", "s" * 201),
+        ("contact_email", "a" * 64 + "@" + ("d" * 60 + ".") * 5 + "cn"),
+    ):
+        with pytest.raises(firms.FirmError, match=f"{field} is longer than"):
+            firms.add(session, {**firm, field: value})
+    assert firms.add(session, {**firm, "name": "所" * 200}).name == "所" * 200

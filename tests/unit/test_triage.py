@@ -654,3 +654,353 @@ def test_products_studies_and_stories_about_police_or_ransomware_are_not_urgent(
 )
 def test_another_companys_matter_is_not_ours(message):
     assert reasons(message) == set()
+
+
+# ---------------------------------------------------------------- issue 13: a careful paralegal's reading
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "My aunt has been locked up the day before yesterday and nobody tells us why",
+        "Officers went to his dorm and kept him overnight; he's still there",
+        "Three of our testers were rounded up by police at the call centre",
+        "Police have had my father since Sunday",
+        "我们财务被行拘了五天",
+        "我们法人被采取强制措施了",
+        "会计也让带走了，电脑也被搬走了",
+        "技术员被控制住了，家里人很着急",
+        "我哥在派出所被扣了十几个小时了",
+        "我老婆被公安叫去了，到现在也没回来",
+    ],
+)
+def test_more_ways_of_saying_someone_is_held(message):
+    assert "detention" in reasons(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "The telecom authority told us to take the mini game offline",
+        "Our site was taken offline by the communications administration on Monday",
+        "The internet regulator says our app violates the PIPL consent rules",
+        "市监局说我们的自动续费违规，要处罚",
+        "我被网安的人叫去喝茶了",
+        "公司只是被要求写个情况说明",
+        "Public security asked us to hand over the chat history of a customer",
+    ],
+)
+def test_regulator_contact_in_other_words(message):
+    assert "authority_contact" in reasons(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Cyber police want me to come in on Friday with the admin passwords",  # TODAY is a Wednesday
+        "The statute of limitations runs out on December 6, eight days from now",
+        "The labour arbitration about the bonus is the day after tomorrow",
+        "We got the complaint yesterday and have 15 days to answer",
+        "起诉状副本今天送到，十五天答辩期",
+        "The attackers threaten to publish the rest on Saturday",
+    ],
+)
+def test_deadlines_said_in_other_ways(message):
+    assert "deadline" in reasons(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "合同下个星期到期，续签要注意什么",
+        "Our office lease expires next week, can we negotiate a renewal clause?",
+        "New leaked files show up every few hours, what should we tell users?",
+    ],
+)
+def test_a_contract_running_out_or_a_frequency_is_no_deadline(message):
+    assert "deadline" not in reasons(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "A contractor is still syncing our design files to his private cloud account",
+        "一个员工还在把报价单拷到他自己的U盘里",
+        "Intruders froze all our servers and want 2 BTC",
+        "黑客说后天再不付钱就公开我们的客户数据",
+        "Someone logged into the admin console and we can't revoke his session",
+        "The fired sysadmin still has root and keeps deleting backups",
+        "Scans of our customers' passports are circulating in a Telegram group",
+        "有人一直在用被盗的手机号注册我们的账号",
+        "我们的存储桶一直是公开的，到现在还没关",
+    ],
+)
+def test_incidents_still_under_way_in_other_words(message):
+    assert "ongoing_incident" in reasons(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "我在写毕业论文，研究取保候审的适用条件",
+        "昨天刷了个短视频，讲程序员被抓的，我们接外包会不会有风险",
+        "我们在做一个小程序，帮家属查询羁押进度，需要哪些资质",
+        "羁押期限最长是多少天",
+        "网信办会不会因为我们没做备案就罚款",
+        "勒索软件攻击要不要在24小时内报告",
+        "我们是安全公司，每天帮客户处理勒索事件，想起草服务合同",
+        "我在研究警察如何讯问被羁押的黑客",
+        "我们系统里把卡住的订单称为被拘留订单，有问题吗",
+        "We are building a tool that monitors leak sites for our clients",
+        "We handle ransomware incidents for clients and need a standard engagement letter",
+        "Our app helps families locate relatives in detention centres",
+        "I'm a law student researching how police treat suspects in custody",
+        "In our queue the status 'detained' means a message is stuck; can we trademark it?",
+        "A former colleague was arrested years ago; may we mention it in a reference?",
+    ],
+)
+def test_topics_general_questions_and_the_past_are_not_urgent(message):
+    assert reasons(message) == set()
+
+
+def test_taking_someone_away_is_detention_not_also_contact():
+    assert reasons("我妈被警察叫去问话，到现在还没回来") == {"detention"}
+
+
+@pytest.mark.parametrize(
+    ("message", "reason"),
+    [
+        ("收到MIIT的整改通知，十天内回复", "authority_contact"),  # Latin names inside Chinese
+        ("我们法务被arrest了，在上海", "detention"),
+        ("市场监管局让我们下架这款产品", "authority_contact"),
+        ("The regulator wants our CEO in for a meeting", "authority_contact"),
+        ("my uncle got taken to the police station and hasnt come back", "detention"),  # no apostrophe
+        ("有人冒充我们财务，用企业微信让客户往一个陌生账户转账付款", "ongoing_incident"),
+        ("The shop's checkout page was injected with a skimmer and it is still live", "ongoing_incident"),
+        ("运营的抖音号被盗，对方一直在直播卖货", "ongoing_incident"),
+    ],
+)
+def test_mixed_scripts_typed_shortcuts_and_more_incident_words(message, reason):
+    assert reason in reasons(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "我们在写一部悬疑小说，程序员被警察抓了，情节上有什么法律硬伤",
+        "I'd like to know what happens when someone is arrested for a data crime",
+        "What rights does a detained person have to call a lawyer?",
+        "因为泄露数据被抓会怎么处理",
+        "派出所问某个用户是不是我们的客户",
+    ],
+)
+def test_stories_and_the_general_case_are_not_our_detention(message):
+    assert "detention" not in reasons(message)
+
+
+def test_an_authority_asking_about_our_customer_is_still_contact():
+    assert "authority_contact" in reasons("警察打电话问某个用户是不是我们客户")
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Crawlers are hammering our login API and harvesting phone numbers",
+        "Customers who open our site get redirected to a gambling page",
+        "Somebody uploaded our internal wiki to a public GitHub repository",
+        "Our client database is for sale on a darknet market",
+        "Scammers posing as our support desk keep calling users",
+        "Unauthorised withdrawals from merchant wallets have not stopped this morning",
+        "The storefront was defaced and we have not been able to restore it",
+        "They are holding our account manager in Suzhou",
+        "竞品的脚本一直在刷我们的注册接口，封号也没用",
+        "公司域名被劫持了，访客都被带到钓鱼页面",
+        "内部文档被人传到GitHub上了",
+        "数据库被人拖了，对方放出样本要钱",
+        "财务电脑中招了，病毒在内网扩散",
+        "官网被人挂了黑链，还没清理干净",
+        "他被民警铐走了",
+        "我舅舅进去二十天了，家里都不知道怎么办",
+    ],
+)
+def test_everyday_words_for_incidents_and_detention(message):
+    assert reasons(message) & {"ongoing_incident", "detention"}
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Ransomware is everywhere nowadays, which insurance covers it?",
+        "勒索病毒最近很多，我们想做个备份方案",
+        "我们做病毒式营销，在群里扩散抽奖链接合法吗",
+        "Our growth team says the app is spreading fast; do we need a licence?",
+        "We were fined once, years back; does that matter for a tender?",
+    ],
+)
+def test_prevalence_marketing_and_old_events_are_not_urgent(message):
+    assert reasons(message) == set()
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "My nephew was led out of the dormitory by plainclothes police last night",
+        "They shoved our director into a police van outside the office",
+        "我侄子昨晚被两个便衣从宿舍带走了",
+        "主管被带上警车，到现在没消息",
+        "我表哥在外地被抓捕了",
+        "厂长被双规了",
+    ],
+)
+def test_detention_told_by_relatives_and_colleagues(message):
+    assert "detention" in reasons(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "公司扣着我的工资不发，还说要留置我的电脑",
+        "我被公司留置了押金",
+        "听同学说他们公司被通管局查了，我们要注意什么",
+        "Our mini-program was taken offline by the telecom regulator",
+    ],
+)
+def test_liens_hearsay_and_things_taken_offline_are_not_detention(message):
+    assert "detention" not in reasons(message)
+
+
+def test_a_regulator_phoning_to_summon_us_is_contact_and_a_deadline():
+    assert reasons("区市监局电话通知我们后天上午去说明情况") == {"authority_contact", "deadline"}
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "服务器被勒索的话，多少小时内必须上报",
+        "In case a customer complains, what must we answer within 15 days?",
+        "Do we have to delete the data within 7 days of a request?",
+    ],
+)
+def test_a_time_limit_inside_a_condition_or_a_general_question_is_no_deadline(message):
+    assert "deadline" not in reasons(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "The landlord says he will cut the power unless we pay by Friday",
+        "整改材料下周二要交",
+        "逾期未整改的，下周一起停止服务",
+    ],
+)
+def test_ultimatums_and_plain_duties_with_a_near_date_are_deadlines(message):
+    assert "deadline" in reasons(message)
+
+
+def test_a_statement_taken_by_the_police_is_contact_not_detention():
+    assert reasons("Nobody was arrested; the police only took a statement from our manager") == {
+        "authority_contact"
+    }
+
+
+@pytest.mark.parametrize(
+    ("message", "reason"),
+    [
+        ("police catch my cousin in his shop today", "detention"),
+        ("police take our engineer to station this morning", "detention"),
+        ("our accountant is arrest from friday", "detention"),
+        ("我爸被关着，已经三天", "detention"),
+        ("他在黑河坐牢，是做软件的", "detention"),
+        ("边检扣留了我们的俄罗斯工程师", "detention"),
+        ("Officers make inspection in our warehouse now", "authority_contact"),
+        ("somebody stole our order list and now sells it online", "ongoing_incident"),
+        ("malware on every laptop, we can not work, they want bitcoin", "ongoing_incident"),
+        ("前员工拷走了客户资料，现在还在用", "ongoing_incident"),
+        ("电脑全中毒了，没法办公", "ongoing_incident"),
+    ],
+)
+def test_plain_and_non_native_phrasing(message, reason):
+    assert reason in reasons(message)
+
+
+def test_an_active_chinese_verb_takes_what_follows():
+    assert "detention" not in reasons("海关扣留了我们的样品")
+    assert "detention" in reasons("警方扣留了我们的工程师")
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Customs seized our sample phones over a labelling issue",
+        "一批显卡被海关扣押了，说是申报有问题",
+        "他把公司的营业执照带走了，一直不还",
+    ],
+)
+def test_goods_held_by_customs_and_things_carried_off_are_not_urgent(message):
+    assert reasons(message) == set()
+
+
+@pytest.mark.parametrize(
+    ("message", "reason"),
+    [
+        ("有个IP在疯狂扫描我们的端口，封了又来", "ongoing_incident"),
+        ("两个小时前发现后台被人篡改了", "ongoing_incident"),
+        ("我同事被关在分局，说是配合调查", "detention"),
+        ("网警上午来了。他们把我们的运维带走了", "detention"),
+        ("Police came to the flat at dawn. They took my father away.", "detention"),
+    ],
+)
+def test_progressive_recent_held_at_the_station_and_they_from_the_sentence_before(message, reason):
+    assert reason in reasons(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "明天要去见投资人，协议怎么签",
+        "我们在做数据加密方案，要注意什么",
+        "以前报过警。现在想和客户签保密协议",
+    ],
+)
+def test_plans_and_our_own_work_with_the_same_words_are_not_urgent(message):
+    assert reasons(message) == set()
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "The CAC flagged our recommendation feature in its latest circular",
+        "Our app was pulled from the stores by order of the MIIT",
+        "We have to attend a meeting at the cyberspace office",
+        "The internet police are asking questions about two of our users",
+        "The regulator told us we must appoint a DPO",
+        "工信部点名了我们的App",
+        "公安局发来协查函，调取一个账号的注册信息",
+        "监管说我们必须做数据出境安全评估",
+    ],
+)
+def test_more_ways_a_regulator_gets_in_touch(message):
+    assert "authority_contact" in reasons(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["We send a newsletter every Friday, do we need consent?", "每周五我们给用户发推送，需要同意吗"],
+)
+def test_a_weekly_habit_is_no_deadline(message):
+    assert "deadline" not in reasons(message)
+
+
+def test_the_evaluation_never_prints_held_out_texts(tmp_path, capsys):
+    from bot.ops.triage_eval import main
+
+    secret = "黑客正在攻击我们的服务器"  # labelled calm on purpose: a miss the report must not show
+    (tmp_path / "zh.blind.yml").write_text(f"- text: {secret}\n  urgency: normal\n", "utf-8")
+    (tmp_path / "zh.fresh.yml").write_text(
+        "- text: 明天开会讨论合同\n  urgency: high\n  reasons: [deadline]\n", "utf-8"
+    )
+    (tmp_path / "en.fresh.yml").write_text("- text: We like cats\n  urgency: normal\n", "utf-8")
+    assert main(["--data", str(tmp_path)]) == 1
+    printed = capsys.readouterr().out
+    assert secret not in printed and "held-out files (texts not shown)" in printed
+    assert "明天开会讨论合同" in printed  # development files still show their misses

@@ -101,3 +101,45 @@ def test_the_widget_never_inserts_html():
     for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
         assert sink not in source
     assert 'rel: "noopener noreferrer"' in source
+
+
+def post(path: str, body: bytes, config: WebConfig, chunked: bool = False):
+    """(status) of a POST with `body` (sent with a Content-Length, or chunked without one)."""
+
+    async def go():
+        app = create_app(config)
+        app.router.add_post("/echo-size", echo_size)
+        async with TestClient(TestServer(app)) as client:
+
+            async def chunks():
+                for start in range(0, len(body), 4096):
+                    yield body[start : start + 4096]
+
+            response = await client.post(path, data=chunks() if chunked else body)
+            return response.status
+
+    return asyncio.run(go())
+
+
+async def echo_size(request):
+    from aiohttp import web
+
+    return web.Response(text=str(len(await request.read())))
+
+
+@pytest.mark.parametrize("path", ["/", "/health", "/echo-size"])
+def test_a_body_over_the_limit_is_refused_with_413_on_every_route(path):
+    config = WebConfig(rasa_url=RASA, max_request_bytes=10_000)
+    assert post(path, b"x" * 10_001, config) == 413
+    assert post(path, b"x" * 10_000, config) in (200, 405)
+
+
+def test_a_chunked_body_without_a_length_is_cut_at_the_limit_when_read():
+    config = WebConfig(rasa_url=RASA, max_request_bytes=10_000)
+    assert post("/echo-size", b"x" * 50_000, config, chunked=True) == 413
+    assert post("/echo-size", b"x" * 5_000, config, chunked=True) == 200
+
+
+def test_the_limit_comes_from_the_settings(monkeypatch):
+    monkeypatch.setenv("LAWBOT_MAX_REQUEST_BYTES", "1234")
+    assert WebConfig.from_settings().max_request_bytes == 1234

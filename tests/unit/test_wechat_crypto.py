@@ -1,14 +1,18 @@
 """WeChat signatures and safe-mode encryption, checked against an independent AES
-implementation (the `cryptography` package) rather than against themselves."""
+implementation (the `cryptography` package) rather than against themselves; the XML parser
+and the decryption fuzzed with Hypothesis."""
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import struct
 
 import pytest
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.rasa.channels.wechat_crypto import (
     WeChatCrypto,
@@ -18,6 +22,7 @@ from bot.rasa.channels.wechat_crypto import (
     signature,
     signature_matches,
 )
+from bot.rasa.channels.wechat_xml import BadRequest, parse_xml
 
 KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 APP_ID = "wxb11529c136998cb6"
@@ -98,3 +103,67 @@ def test_a_tampered_ciphertext_is_refused():
 def test_a_bad_encoding_aes_key_is_a_configuration_error(key):
     with pytest.raises(ValueError):
         WeChatCrypto(key, APP_ID)
+
+
+# --- fuzzed: whatever arrives, the answer is a message or a refusal, never a crash -------------
+
+FUZZ = settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+_XML_PIECES = st.sampled_from(
+    [
+        "<xml>",
+        "</xml>",
+        "<Content>",
+        "</Content>",
+        "<![CDATA[",
+        "]]>",
+        "<!DOCTYPE xml [",
+        '<!ENTITY e "x">',
+        "]>",
+        "&e;",
+        "&amp;",
+        "&#0;",
+        '<?xml version="1.0"?>',
+        "<MsgType>text</MsgType>",
+        "你好",
+        "\x00",
+        "\ud7ff",
+        "<a/>",
+        "<",
+        ">",
+        '"',
+        "x",
+        " ",
+        "é",
+    ]
+)
+_NEAR_XML = st.lists(_XML_PIECES, max_size=16).map("".join)
+
+
+@FUZZ
+@given(st.one_of(st.binary(max_size=300), _NEAR_XML, _NEAR_XML.map(lambda t: f"<xml>{t}</xml>")))
+def test_any_body_parses_to_fields_or_is_refused(body):
+    try:
+        fields = parse_xml(body)
+    except BadRequest:
+        return
+    assert isinstance(fields, dict) and all(isinstance(v, str) for v in fields.values())
+
+
+@FUZZ
+@given(
+    st.one_of(
+        st.text(alphabet="ABCabc0189+/=\n -_你", max_size=120),
+        st.binary(max_size=200).map(lambda b: base64.b64encode(b).decode()),
+    )
+)
+def test_any_ciphertext_decrypts_or_is_refused(ciphertext):
+    crypto = WeChatCrypto(KEY, APP_ID)
+    with contextlib.suppress(WeChatCryptoError):
+        assert isinstance(crypto.decrypt(ciphertext), str)
+
+
+@FUZZ
+@given(st.text(max_size=500), st.binary(min_size=16, max_size=16))
+def test_any_message_survives_the_round_trip(message, prefix):
+    crypto = WeChatCrypto(KEY, APP_ID)
+    assert crypto.decrypt(crypto.encrypt(message, random_prefix=prefix)) == message

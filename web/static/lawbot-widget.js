@@ -10,8 +10,11 @@
  * data-init-payload (sent once when a new conversation starts, e.g. "/greet").
  *
  * Talks to Rasa's socket.io channel (events user_uttered / bot_uttered, session_request /
- * session_confirm with session persistence). User and bot text is only ever inserted as
- * text nodes (textContent), never as HTML.
+ * session_confirm with session persistence; the session id is signed by the server and kept
+ * as it is). User and bot text is only ever inserted as text nodes (textContent), never as
+ * HTML. When the bot confirms that the user's data was erased (a message with
+ * custom.erased === true), the stored history and session id are removed from localStorage
+ * and a new session is requested.
  */
 (function () {
   "use strict";
@@ -352,6 +355,7 @@
   var confirmed = false;
   var everConnected = false;
   var outbox = [];
+  var quietStart = false; // the next new session starts without data-init-payload
 
   function emitMessage(message) {
     socket.emit("user_uttered", {
@@ -389,8 +393,26 @@
     });
   }
 
+  // The user's data was erased on the server: nothing of it stays in this browser either.
+  // What is on the screen stays until the page is left; the next message starts a new session.
+  function forget() {
+    history = [];
+    sessionId = null;
+    save("localStorage", "history", null);
+    save("localStorage", "session", null);
+    quietStart = true;
+    if (socket && socket.connected) {
+      confirmed = false;
+      socket.emit("session_request", { session_id: null });
+    }
+  }
+
   function onBotMessage(message) {
     if (!message || typeof message !== "object") {
+      return;
+    }
+    if (message.custom && typeof message.custom === "object" && message.custom.erased === true) {
+      forget();
       return;
     }
     var entry = { who: "bot", text: typeof message.text === "string" ? message.text : "", at: Date.now() };
@@ -443,8 +465,10 @@
         sessionId = fresh;
         save("localStorage", "session", sessionId);
         confirmed = true;
+        var quiet = quietStart;
+        quietStart = false;
         setConnection("connected");
-        if (isNew && config.initPayload && !history.length) {
+        if (isNew && config.initPayload && !history.length && !quiet) {
           outbox.unshift(config.initPayload);
           setWaiting(true);
         }

@@ -23,7 +23,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    config = WebConfig(host=args.host, port=args.port, rasa_url=args.rasa_url)
+    config = WebConfig(
+        host=args.host, port=args.port, rasa_url=args.rasa_url, max_request_bytes=defaults.max_request_bytes
+    )
     web.run_app(
         create_app(config),
         host=config.host,

@@ -12,6 +12,17 @@ from aiohttp.typedefs import Handler
 
 from bot.ops.web.config import CONFIG, WebConfig
 from bot.ops.web.pages import setup as setup_pages
+from bot.ops.web.staff import setup as setup_staff
+
+
+@web.middleware
+async def limit_body(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """413 for a declared body over the limit, whether or not the handler reads it (a body
+    sent without a length is cut at the same limit when read: client_max_size)."""
+    limit = request.app[CONFIG].max_request_bytes
+    if request.content_length is not None and request.content_length > limit:
+        raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=request.content_length)
+    return await handler(request)
 
 
 @web.middleware
@@ -34,7 +45,10 @@ async def security_headers(request: web.Request, handler: Handler) -> web.Stream
 def create_app(config: WebConfig | None = None) -> web.Application:
     config = config or WebConfig.from_settings()
     config.rasa_origins  # noqa: B018  (validates the URL at start-up, not on the first request)
-    app = web.Application(middlewares=[security_headers])
+    app = web.Application(  # aiohttp refuses a body of client_max_size bytes or more
+        middlewares=[limit_body, security_headers], client_max_size=config.max_request_bytes + 1
+    )
     app[CONFIG] = config
     setup_pages(app)
+    setup_staff(app)
     return app

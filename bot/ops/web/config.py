@@ -24,13 +24,18 @@ class WebConfig:
     port: int = 8000
     # The Rasa server as the visitor's browser reaches it (socket.io channel).
     rasa_url: str = DEFAULT_RASA_URL
+    # The largest request body accepted (LAWBOT_MAX_REQUEST_BYTES); larger ones get 413.
+    max_request_bytes: int = 1_000_000
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> WebConfig:
-        """From Settings (LAWBOT_HOST, WEB_PORT, RASA_PUBLIC_URL)."""
+        """From Settings (LAWBOT_HOST, WEB_PORT, RASA_PUBLIC_URL, LAWBOT_MAX_REQUEST_BYTES)."""
         settings = settings or load_settings()
         return cls(
-            host=settings.host, port=settings.web_port, rasa_url=settings.rasa_public_url or DEFAULT_RASA_URL
+            host=settings.host,
+            port=settings.web_port,
+            rasa_url=settings.rasa_public_url or DEFAULT_RASA_URL,
+            max_request_bytes=settings.max_request_bytes,
         )
 
     @property

@@ -1,10 +1,12 @@
-"""What more than one channel needs: a small expiring cache (de-duplication of retried
-updates, per-user state) and the payload that greets a user in their language. Text the
-channels send, and buttons as text, are in `texts`."""
+"""What more than one channel needs: conversation ids that carry their channel, a small
+expiring cache (de-duplication of retried updates, nonces, per-user state), masking of secrets
+in URLs, and the payload that greets a user in their language. Text the channels send, and
+buttons as text, are in `texts`."""
 
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections import OrderedDict
 from collections.abc import Callable
@@ -13,6 +15,34 @@ from typing import Any
 from bot.language import Language
 
 WECHAT_API_URL = "https://api.weixin.qq.com"
+
+# A conversation id is "<channel>:<the channel's own id>", so that no channel can name another
+# channel's user: a REST client choosing `sender` gets "rest:<sender>", never a Telegram chat.
+WEB, TELEGRAM, WECHAT, REST = "web", "tg", "wx", "rest"
+CHANNEL_PREFIXES = (WEB, TELEGRAM, WECHAT, REST)
+
+
+def conversation_id(channel: str, own_id: str | int) -> str:
+    """The Rasa sender id of a channel's user: the channel's prefix and the channel's own id."""
+    if channel not in CHANNEL_PREFIXES:
+        raise ValueError(f"unknown channel prefix {channel!r}")
+    return f"{channel}:{own_id}"
+
+
+def native_id(channel: str, sender_id: str | int) -> str:
+    """The channel's own id (chat id, OpenID, room) of a conversation id; ids without the
+    prefix (e.g. given to Rasa's HTTP API by hand) are taken as they are."""
+    text = str(sender_id)
+    prefix = channel + ":"
+    return text[len(prefix) :] if text.startswith(prefix) else text
+
+
+_SECRET_PARAMETER = re.compile(r"((?:secret|access_token|appsecret|token)=)[^&\s'\"]+", re.IGNORECASE)
+
+
+def mask_secrets(text: str) -> str:
+    """`text` (a URL, an error message) with the values of secret query parameters masked."""
+    return _SECRET_PARAMETER.sub(r"\1***", text)
 
 
 class TTLCache:

@@ -7,9 +7,14 @@ What differs from rasa.core.channels.telegram (3.6):
 - the webhook is registered after the server has started, on the server's own event loop
   (3.6 calls asyncio.run() while building the blueprint, which leaves aiogram's HTTP session
   bound to a closed loop), and only when a webhook URL is configured; a failure is logged and
-  GET /webhooks/telegram/set_webhook retries it;
-- an optional secret token (TELEGRAM_SECRET_TOKEN) is given to setWebhook and required in the
-  X-Telegram-Bot-Api-Secret-Token header of every update (403 otherwise);
+  /webhooks/telegram/set_webhook retries it, for a caller that sends the secret token (it is
+  not public: without a secret token configured it refuses everyone);
+- the secret token (TELEGRAM_SECRET_TOKEN; required in the production profile) is given to
+  setWebhook and required in the X-Telegram-Bot-Api-Secret-Token header of every update
+  (compared in constant time; 403 otherwise);
+- the conversation id is "tg:<chat id>" (`common.conversation_id`); replies go to the chat id;
+- the update is read by `telegram_update.read_update`, which refuses (400) any body that is not
+  an update of the expected shape;
 - `verify` (the bot's username) is checked once with getMe, not on every update;
 - buttons are an inline keyboard, one button per row when there are more than three or a
   title is long; payloads longer than Telegram's 64-byte callback_data are sent as a short
@@ -23,7 +28,7 @@ What differs from rasa.core.channels.telegram (3.6):
 from __future__ import annotations
 
 import hashlib
-import json
+import hmac
 import logging
 import os
 from collections.abc import Awaitable, Callable
@@ -31,7 +36,7 @@ from typing import Any, cast
 
 from aiogram import Bot
 from aiogram.bot.api import TELEGRAM_PRODUCTION, TelegramAPIServer
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.telegram import TelegramInput as RasaTelegramInput
 from rasa.core.channels.telegram import TelegramOutput as RasaTelegramOutput
@@ -41,7 +46,9 @@ from sanic.response import HTTPResponse
 
 from bot.language import Language
 from bot.rasa.channels import texts
-from bot.rasa.channels.common import TTLCache, greet_payload
+from bot.rasa.channels.common import TELEGRAM, TTLCache, conversation_id, greet_payload, native_id
+from bot.rasa.channels.telegram_update import BadUpdate, read_update
+from bot.settings import load
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +66,10 @@ class TelegramOutput(RasaTelegramOutput):  # type: ignore[misc]  # rasa is untyp
     def __init__(self, access_token: str, server: TelegramAPIServer = TELEGRAM_PRODUCTION) -> None:
         Bot.__init__(self, access_token, server=server)
         self.long_payloads = TTLCache(max_entries=10_000, ttl=7 * 24 * 3600)
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        """Rasa addresses the conversation ("tg:<chat id>"); Telegram wants the chat id."""
+        await super().send_response(native_id(TELEGRAM, recipient_id), message)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         for part in texts.split_text(text.strip(), MAX_TEXT * 3):
@@ -117,12 +128,15 @@ class TelegramInput(RasaTelegramInput):  # type: ignore[misc]  # rasa is untyped
         token = c.get("access_token") or os.environ.get("TELEGRAM_TOKEN")
         if not token:
             cls.raise_missing_credentials_exception()
+        secret_token = c.get("secret_token") or os.environ.get("TELEGRAM_SECRET_TOKEN")
+        if load().production and not secret_token:
+            raise ValueError("Telegram in the production profile needs TELEGRAM_SECRET_TOKEN")
         return cls(
             cast(str, token),  # not empty: raise_missing_credentials_exception raised otherwise
             c.get("verify") or os.environ.get("TELEGRAM_VERIFY"),
             c.get("webhook_url") or os.environ.get("TELEGRAM_WEBHOOK_URL"),
             api_url=c.get("api_url") or os.environ.get("TELEGRAM_API_URL"),
-            secret_token=c.get("secret_token") or os.environ.get("TELEGRAM_SECRET_TOKEN"),
+            secret_token=secret_token,
         )
 
     def __init__(
@@ -163,6 +177,14 @@ class TelegramInput(RasaTelegramInput):  # type: ignore[misc]  # rasa is untyped
             logger.error("Telegram token belongs to @%s, not @%s (TELEGRAM_VERIFY)", me.username, self.verify)
         return self._verified
 
+    def authentic(self, request: Request) -> bool:
+        """Whether a request carries the secret token (always true when none is configured,
+        which the production profile does not allow)."""
+        if not self.secret_token:
+            return True
+        given = request.headers.get(SECRET_HEADER) or ""
+        return hmac.compare_digest(given.encode("utf-8"), self.secret_token.encode("utf-8"))
+
     async def _please_type(self, chat_id: int, language_code: str | None) -> None:
         await self.get_output_channel().send_message(chat_id, texts.PLEASE_TYPE[app_language(language_code)])
 
@@ -179,7 +201,9 @@ class TelegramInput(RasaTelegramInput):  # type: ignore[misc]  # rasa is untyped
                 await self.set_webhook()
                 logger.info("Telegram webhook set to %s", self.webhook_url)
             except Exception as error:  # noqa: BLE001 - the server still serves the other channels
-                logger.error("Telegram webhook not set (%s); retry with GET .../set_webhook", error)
+                logger.error(
+                    "Telegram webhook not set (%s); retry: .../set_webhook with the secret token", error
+                )
 
         @telegram_webhook.listener("before_server_stop")  # type: ignore[untyped-decorator]  # sanic is untyped
         async def close_session(*_: Any) -> None:
@@ -190,45 +214,43 @@ class TelegramInput(RasaTelegramInput):  # type: ignore[misc]  # rasa is untyped
             return response.json({"status": "ok"})
 
         @telegram_webhook.route("/set_webhook", methods=["GET", "POST"])  # type: ignore[untyped-decorator]  # sanic is untyped
-        async def set_webhook(_: Request) -> HTTPResponse:
+        async def set_webhook(request: Request) -> HTTPResponse:
+            if not self.secret_token or not self.authentic(request):
+                return response.text("forbidden", status=403)
             if self.webhook_url and await self.set_webhook():
                 return response.text("Webhook setup successful")
             return response.text("Invalid webhook")
 
         @telegram_webhook.route("/webhook", methods=["POST"])  # type: ignore[untyped-decorator]  # sanic is untyped
         async def message(request: Request) -> HTTPResponse:
-            if self.secret_token and request.headers.get(SECRET_HEADER) != self.secret_token:
+            if not self.authentic(request):
                 return response.text("forbidden", status=403)
             try:
-                body = json.loads(request.body or b"")
-                update = Update(**body)
-            except (ValueError, TypeError):
+                incoming = read_update(request.body)
+            except BadUpdate as error:
+                logger.warning("Telegram update refused: %s", error)
                 return response.text("bad request", status=400)
-            if not isinstance(body, dict) or not self.seen_updates.add(str(body.get("update_id"))):
+            if not self.seen_updates.add(incoming.update_id):
                 return response.text("success")
             if not await self._verify():
                 return response.text("failed")
+            if incoming.chat_id is None:  # channel posts, polls, member updates...
+                return response.text("success")
+            sender_id = incoming.chat_id
 
-            if update.callback_query:
-                query = update.callback_query
+            if incoming.callback_query_id is not None:
                 try:
-                    await out_channel.answer_callback_query(query.id)
+                    await out_channel.answer_callback_query(incoming.callback_query_id)
                 except Exception as error:  # noqa: BLE001 - too old a query; the tap still counts
                     logger.debug("answerCallbackQuery failed: %s", error)
-                text = out_channel.payload_of(query.data or "")
-                sender_id = query.message.chat.id if query.message else query.from_user.id
+                text = out_channel.payload_of(incoming.callback_data or "")
             else:
-                msg = update.message or update.edited_message
-                if msg is None:  # channel posts, polls, member updates...
+                if incoming.text is None:
+                    await self._please_type(sender_id, incoming.language_code)
                     return response.text("success")
-                sender_id = msg.chat.id
-                language_code = msg.from_user.language_code if msg.from_user else None
-                if msg.text is None:
-                    await self._please_type(sender_id, language_code)
-                    return response.text("success")
-                text = msg.text
+                text = incoming.text
                 if text.split("@")[0].split(" ")[0] == "/start":
-                    text = greet_payload(app_language(language_code))
+                    text = greet_payload(app_language(incoming.language_code))
             if not text:
                 return response.text("success")
             try:
@@ -236,13 +258,13 @@ class TelegramInput(RasaTelegramInput):  # type: ignore[misc]  # rasa is untyped
                     UserMessage(
                         text,
                         out_channel,
-                        sender_id,
+                        conversation_id(TELEGRAM, sender_id),
                         input_channel=self.name(),
                         metadata=self.get_metadata(request),
                     )
                 )
             except Exception:  # answered 200 anyway: Telegram would resend the update forever
-                logger.exception("Telegram update %s could not be handled", body.get("update_id"))
+                logger.exception("Telegram update %s could not be handled", incoming.update_id)
             return response.text("success")
 
         return telegram_webhook

@@ -1,14 +1,20 @@
 """A WeChat Official Account (微信公众号) input channel for Rasa.
 
+Longer than 300 lines: the input channel and its output channel belong together, as in Rasa's
+own channels; the message format (wechat_xml), encryption (wechat_crypto) and the server API
+(wechat_api) are apart.
+
 Registered in Rasa's credentials as `bot.rasa.channels.wechat.WeChatInput`; WeChat's server calls
 `/webhooks/wechat/webhook`:
 
 - GET: server verification. `signature` is the SHA-1 of the sorted token, `timestamp` and
   `nonce`; the answer is `echostr`.
-- POST: a message or event as XML, plaintext or (with an EncodingAESKey configured) encrypted
-  ("safe mode", `encrypt_type=aes`; compatible mode, where both arrive, works too). The
-  signature is checked on every request (403), timestamps older than five minutes are
-  refused (403), malformed bodies get 400 and oversize ones 413.
+- POST: a message or event as XML: plaintext without an EncodingAESKey; with one, only
+  encrypted ("safe mode", `encrypt_type=aes`; compatible mode, where both arrive, works too,
+  and the encrypted copy is the one read), plaintext bodies are refused (403). The signature
+  is checked on every request (403), timestamps older than five minutes are refused (403), a
+  signed URL is accepted once (its nonce is remembered for as long as its timestamp is
+  accepted; a replay gets 403), malformed bodies get 400 and oversize ones 413.
 
 WeChat waits five seconds for an answer and otherwise retries, three times. So the request is
 answered at once (`success`), duplicates are dropped by `MsgId` (events by sender, time and
@@ -20,11 +26,7 @@ videos, links) go back directly as the passive reply, encrypted in safe mode.
 
 WeChat has no buttons: they become numbered lines, and a reply that is just one of those
 numbers (or a button's title) is sent to Rasa as that button's payload. Users are identified
-by their OpenID (Rasa's sender id).
-
-Longer than 300 lines: the input channel and its output channel belong together, as in Rasa's
-own channels; the message format (wechat_xml), encryption (wechat_crypto) and the server API
-(wechat_api) are apart.
+by their OpenID: the conversation id is "wx:<OpenID>" (`common.conversation_id`).
 """
 
 from __future__ import annotations
@@ -44,7 +46,14 @@ from sanic.response import HTTPResponse
 
 from bot.language import Language, detect_language
 from bot.rasa.channels import texts
-from bot.rasa.channels.common import WECHAT_API_URL, TTLCache, greet_payload
+from bot.rasa.channels.common import (
+    WECHAT,
+    WECHAT_API_URL,
+    TTLCache,
+    conversation_id,
+    greet_payload,
+    native_id,
+)
 from bot.rasa.channels.wechat_api import TEXT_MAX_BYTES, WeChatAPI
 from bot.rasa.channels.wechat_crypto import WeChatCrypto, WeChatCryptoError, signature, signature_matches
 from bot.rasa.channels.wechat_xml import BadRequest, encrypted_reply_xml, parse_xml, text_reply_xml
@@ -94,6 +103,10 @@ class WeChatOutput(OutputChannel):  # type: ignore[misc]  # rasa is untyped
             for part in texts.split_text("\n\n".join(parts), TEXT_MAX_BYTES):
                 await self._send({"touser": recipient_id, "msgtype": "text", "text": {"content": part}})
 
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        """Rasa addresses the conversation ("wx:<OpenID>"); WeChat wants the OpenID."""
+        await super().send_response(native_id(WECHAT, recipient_id), message)
+
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         await self._send_text(recipient_id, text)
 
@@ -114,8 +127,8 @@ class WeChatOutput(OutputChannel):  # type: ignore[misc]  # rasa is untyped
         if "msgtype" in json_message:
             await self.flush()  # keeps the order of the turn's messages
             await self._send({"touser": recipient_id, **json_message})
-        else:
-            logger.warning("custom message without msgtype not sent to WeChat: %s", json_message)
+        else:  # e.g. {"erased": true}, meant for the website widget
+            logger.debug("custom message without msgtype not sent to WeChat: %s", sorted(json_message))
 
 
 class WeChatInput(InputChannel):  # type: ignore[misc]  # rasa is untyped
@@ -165,6 +178,8 @@ class WeChatInput(InputChannel):  # type: ignore[misc]  # rasa is untyped
         self.max_age = max_age
         self.max_body_bytes = max_body_bytes
         self.seen = TTLCache(max_entries=20_000, ttl=600)  # WeChat retries within ~15 s
+        # signed URLs already used: a timestamp is accepted max_age either way, so 2 * max_age
+        self.nonces = TTLCache(max_entries=200_000, ttl=2 * max_age)
         self.last_buttons = TTLCache(max_entries=50_000, ttl=24 * 3600)
         self.languages = TTLCache(max_entries=50_000, ttl=30 * 24 * 3600)
         self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
@@ -188,10 +203,17 @@ class WeChatInput(InputChannel):  # type: ignore[misc]  # rasa is untyped
             return False
         return signature_matches(signature(self.token, timestamp, nonce), args.get("signature"))
 
+    def _first_use(self, request: Request) -> bool:
+        """Whether this signed URL is used for the first time (remembers it)."""
+        args = request.args
+        return self.nonces.add("{}:{}".format(args.get("timestamp", ""), args.get("nonce", "")))
+
     def _message(self, request: Request) -> tuple[dict[str, str], bool]:
         """The message fields and whether it came encrypted."""
         fields = parse_xml(request.body)
         if request.args.get("encrypt_type", "raw") != "aes":
+            if self.crypto is not None:
+                raise PermissionError("plaintext message, but safe mode is on (EncodingAESKey set)")
             if "Encrypt" in fields and "MsgType" not in fields:
                 raise BadRequest("encrypted message without encrypt_type=aes")
             return fields, False
@@ -254,7 +276,13 @@ class WeChatInput(InputChannel):  # type: ignore[misc]  # rasa is untyped
                 output = WeChatOutput(self.api, buffered=True)
                 try:
                     await on_new_message(
-                        UserMessage(text, output, user, input_channel=self.name(), metadata=metadata)
+                        UserMessage(
+                            text,
+                            output,
+                            conversation_id(WECHAT, user),
+                            input_channel=self.name(),
+                            metadata=metadata,
+                        )
                     )
                 except Exception:
                     logger.exception("WeChat message from %s could not be handled", user)
@@ -339,10 +367,14 @@ class WeChatInput(InputChannel):  # type: ignore[misc]  # rasa is untyped
                 return response.text("payload too large", status=413)
             if not self._authentic(request):
                 return response.text("forbidden", status=403)
+            if not self._first_use(request):
+                logger.warning("WeChat request refused: a signed URL used again (replay)")
+                return response.text("forbidden", status=403)
             try:
                 fields, encrypted = self._message(request)
                 return await self._handle(on_new_message, fields, encrypted)
-            except PermissionError:
+            except PermissionError as error:
+                logger.warning("WeChat request refused: %s", error)
                 return response.text("forbidden", status=403)
             except BadRequest as error:
                 logger.warning("WeChat request refused: %s", error)

@@ -1,6 +1,10 @@
 """The two WeChat server APIs the channel calls, blocking (`requests`), meant to run in a worker
 thread: the access token (fetched, cached, refreshed before it expires or when WeChat says it
-is no longer valid) and the customer-service message (客服消息) that carries the bot's replies."""
+is no longer valid) and the customer-service message (客服消息) that carries the bot's replies.
+
+The AppSecret and the access token travel in query strings (WeChat's API wants them there), so
+they never reach a log: errors are re-raised with the URL masked, and urllib3's request log
+lines are masked too."""
 
 from __future__ import annotations
 
@@ -12,12 +16,39 @@ from typing import Any, Callable
 
 import requests
 
+from bot.rasa.channels.common import mask_secrets
+
 logger = logging.getLogger(__name__)
+
+
+class _MaskSecrets(logging.Filter):
+    """Masks secret query parameters in the log lines of the HTTP libraries."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = mask_secrets(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        return True
+
+
+_MASK = _MaskSecrets()
+for _name in ("urllib3.connectionpool", "requests"):
+    if not any(isinstance(f, _MaskSecrets) for f in logging.getLogger(_name).filters):
+        logging.getLogger(_name).addFilter(_MASK)
 
 # errcodes meaning "this access token is not (or no longer) valid": fetch a new one and retry
 TOKEN_ERRORS = {40001, 40014, 42001}
 BUSY = -1  # "system busy, try again"
 TEXT_MAX_BYTES = 2000  # a customer-service text message holds at most 2048 bytes
+
+
+class WeChatHTTPError(RuntimeError):
+    """A failed request to WeChat's API, described without the secrets in its URL."""
+
+
+def _masked(error: requests.RequestException) -> WeChatHTTPError:
+    return WeChatHTTPError(mask_secrets(f"{type(error).__name__}: {error}"))
 
 
 class WeChatAPIError(RuntimeError):
@@ -67,13 +98,16 @@ class WeChatAPI:
                 self._token = None
 
     def _fetch_token(self) -> None:
-        response = self._session.get(
-            f"{self.api_url}/cgi-bin/token",
-            params={"grant_type": "client_credential", "appid": self.app_id, "secret": self.app_secret},
-            timeout=self.timeout,
-        )
-        response.raise_for_status()
-        data = response.json()
+        try:
+            response = self._session.get(
+                f"{self.api_url}/cgi-bin/token",
+                params={"grant_type": "client_credential", "appid": self.app_id, "secret": self.app_secret},
+                timeout=self.timeout,
+            )
+            response.raise_for_status()
+            data = response.json()
+        except requests.RequestException as error:
+            raise _masked(error) from None  # the original names the URL, with the AppSecret
         if not data.get("access_token"):
             raise WeChatAPIError(data.get("errcode", -2), data.get("errmsg", "no access_token"), "token")
         expires_in = int(data.get("expires_in") or 7200)
@@ -89,16 +123,19 @@ class WeChatAPI:
         retried_token = retried_busy = False
         while True:
             token = self.access_token()
-            response = self._session.post(
-                f"{self.api_url}{path}",
-                params={"access_token": token},
-                # WeChat wants UTF-8 JSON, not \\u escapes
-                data=json.dumps(body, ensure_ascii=False).encode("utf-8"),
-                headers={"Content-Type": "application/json; charset=utf-8"},
-                timeout=self.timeout,
-            )
-            response.raise_for_status()
-            data: dict[str, Any] = response.json()
+            try:
+                response = self._session.post(
+                    f"{self.api_url}{path}",
+                    params={"access_token": token},
+                    # WeChat wants UTF-8 JSON, not \\u escapes
+                    data=json.dumps(body, ensure_ascii=False).encode("utf-8"),
+                    headers={"Content-Type": "application/json; charset=utf-8"},
+                    timeout=self.timeout,
+                )
+                response.raise_for_status()
+                data: dict[str, Any] = response.json()
+            except requests.RequestException as error:
+                raise _masked(error) from None  # the original names the URL, with the token
             errcode = int(data.get("errcode") or 0)
             if errcode == 0:
                 return data

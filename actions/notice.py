@@ -1,0 +1,38 @@
+"""The privacy notices whose figures come from the settings: the one-line notice of the greeting
+(what is recorded, for how long, how to erase it) and the full notice before consent."""
+
+from __future__ import annotations
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from bot.settings import load as load_settings
+
+
+def retention_days() -> int:
+    """The retention period the notices promise (LAWBOT_RETENTION_DAYS)."""
+    return load_settings().retention_days
+
+
+class ActionGreet(Action):
+    """The greeting: the not-legal-advice line and the one-line privacy notice."""
+
+    def name(self) -> str:
+        return "action_greet"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        dispatcher.utter_message(response="utter_greet", retention_days=retention_days())
+        return []
+
+
+class ActionAskPrivacyConsent(Action):
+    """The privacy notice and its consent question (asked by the contact form)."""
+
+    def name(self) -> str:
+        return "action_ask_privacy_consent"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        dispatcher.utter_message(response="utter_ask_privacy_consent", retention_days=retention_days())
+        return []

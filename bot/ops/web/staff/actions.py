@@ -1,0 +1,94 @@
+"""What staff do to a lead from its page (every form carries the session's CSRF token, checked
+by the guard in `auth`): correct the topic or urgency, change the status, add a note, mark the
+person contacted, retry a failed delivery. Each is kept twice: as a lead event with who did it
+(encrypted with the lead, erased with it) and as a staff audit entry without personal data.
+A refused action (a status the lifecycle forbids) answers 400 and changes nothing."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from bot import db, leads, staff
+from bot.delivery import outbox
+from bot.ops.web.staff.leads import URGENCIES, topic_codes
+from bot.ops.web.staff.render import config, page, user
+
+MAX_NOTE = 2000
+
+
+def _refused(request: web.Request, reason: str) -> web.Response:
+    return page(request, "message.html", status=400, message_key="refused", reason=reason)
+
+
+async def act(request: web.Request) -> web.StreamResponse:
+    signed = user(request)
+    assert signed is not None  # the guard let the request through
+    action, lead_id = request.match_info["action"], request.match_info["lead_id"]
+    form = await request.post()
+    with db.session_scope(config(request).database_url) as session:
+        lead = leads.find(session, lead_id)
+        if lead is None:
+            return page(request, "message.html", status=404, message_key="not_found")
+        by = {"by": signed.email}
+        if action == "correct":
+            field, value = str(form.get("field", "")), str(form.get("value", ""))
+            allowed = {"topic": topic_codes(), "urgency": list(URGENCIES)}.get(field)
+            if allowed is None or value not in allowed:
+                return _refused(request, f"{field}={value}")
+            before = getattr(lead, field)
+            if before != value:
+                change = {"field": field, "from": before, "to": value}
+                setattr(lead, field, value)
+                leads.record_event(session, lead, "correction", detail={**by, **change})
+                staff.record(session, signed, "correct", lead_id=lead.id, detail=change)
+        elif action == "status":
+            status = str(form.get("status", ""))
+            before = lead.status
+            try:
+                changed = leads.set_status(session, lead, status, detail=by)
+            except ValueError as error:
+                return _refused(request, str(error))
+            if changed:
+                staff.record(
+                    session, signed, "status", lead_id=lead.id, detail={"from": before, "to": status}
+                )
+        elif action == "note":
+            text = str(form.get("text", "")).strip()[:MAX_NOTE]
+            if not text:
+                return _refused(request, "empty note")
+            leads.record_event(session, lead, "note", detail={**by, "text": text})
+            staff.record(session, signed, "note", lead_id=lead.id)
+        elif action == "contacted":
+            leads.record_event(session, lead, "contacted", detail=by)
+            staff.record(session, signed, "contacted", lead_id=lead.id)
+        else:
+            raise web.HTTPNotFound()
+    raise web.HTTPSeeOther(f"/staff/leads/{lead_id}")
+
+
+async def retry(request: web.Request) -> web.StreamResponse:
+    signed = user(request)
+    assert signed is not None
+    try:
+        delivery_id = int(request.match_info["delivery_id"])
+    except ValueError:
+        raise web.HTTPNotFound() from None
+    with db.session_scope(config(request).database_url) as session:
+        row = session.get(outbox.Delivery, delivery_id)
+        if row is None or row.lead_id is None:
+            return page(request, "message.html", status=404, message_key="not_found")
+        lead_id = row.lead_id
+        try:
+            outbox.requeue(session, delivery_id)
+        except ValueError as error:
+            return _refused(request, str(error))
+        leads.record_event(
+            session, row.lead, "delivery_retried", detail={"by": signed.email, "delivery": delivery_id}
+        )
+        staff.record(session, signed, "retry", lead_id=lead_id, detail={"delivery": delivery_id})
+    raise web.HTTPSeeOther(f"/staff/leads/{lead_id}")
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_post("/staff/leads/{lead_id}/{action}", act)
+    app.router.add_post("/staff/deliveries/{delivery_id}/retry", retry)

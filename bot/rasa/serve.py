@@ -1,0 +1,170 @@
+"""`python -m bot.rasa.serve --model M --endpoints E --credentials C [--interface H] [--port N]`:
+the Rasa server (what `rasa run --enable-api` does), with the assistant's guards.
+
+- The HTTP API's token comes from the environment (`RASA_API_TOKEN`), never from the command
+  line, where every user of the machine could read it (`ps`).
+- It listens on `LAWBOT_HOST` (loopback by default) unless `--interface` says otherwise. The
+  widget, Telegram and WeChat reach it through a reverse proxy in production; `make run` serves
+  the widget's page on the same host, so a browser on this machine reaches both. To listen on
+  every interface, set `LAWBOT_HOST=0.0.0.0` (every service then listens there; the action
+  server still requires its secret).
+- Request bodies are limited to `LAWBOT_MAX_REQUEST_BYTES` (Sanic's default is 100 MB), and
+  WebSocket frames as well.
+- Every channel's messages pass `bot.limits.Limits` before the bot sees them: at most
+  `LAWBOT_MESSAGES_PER_MINUTE` per conversation and `LAWBOT_IP_MESSAGES_PER_MINUTE` per client
+  address, and `LAWBOT_MAX_MESSAGE_CHARS` characters. A refused message is answered politely
+  on its own channel (wait / shorten or split) and neither processed nor stored.
+
+The client address is the peer's, or the one a trusted proxy reports when Sanic is told to
+trust it (`SANIC_PROXIES_COUNT`, `SANIC_REAL_IP_HEADER` or `SANIC_FORWARDED_SECRET`, read by
+Sanic from the environment). Messages from this machine's loopback address (the tests, `make
+run` in a local browser, a proxy that does not report the client) and messages a platform
+relays for all its users (Telegram, WeChat) have no per-address limit; the per-conversation
+limit still applies to them.
+
+The hook sits where Rasa hands every channel its `on_new_message` (each channel's
+`blueprint(on_new_message)`), so it holds for any channel, whatever its class does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextvars
+import ipaddress
+import logging
+import os
+from collections.abc import Awaitable, Callable
+from functools import partial
+from typing import Any
+
+from bot.limits import Limits
+from bot.settings import Settings
+from bot.settings import load as load_settings
+
+logger = logging.getLogger(__name__)
+
+TOKEN_ENV = "RASA_API_TOKEN"
+# Channels whose requests come from a platform's servers on behalf of all its users: their
+# address says nothing about the sender (Rasa's names of the channels).
+RELAYED_CHANNELS = frozenset({"telegram", "wechat"})
+
+# The client address of the request being handled (set by a request middleware; messages are
+# handled in the request's task or in tasks it starts, which inherit it).
+CLIENT_ADDRESS: contextvars.ContextVar[str | None] = contextvars.ContextVar("client_address", default=None)
+
+OnNewMessage = Callable[[Any], Awaitable[Any]]
+
+
+def limited_address(address: str | None) -> str | None:
+    """The address the per-address limit counts, None for none (unknown or loopback)."""
+    if not address:
+        return None
+    try:
+        ip = ipaddress.ip_address(address.split("%")[0])
+    except ValueError:
+        return address
+    mapped = ip.ipv4_mapped if isinstance(ip, ipaddress.IPv6Address) else None
+    return None if (mapped or ip).is_loopback else address
+
+
+def guard(on_new_message: OnNewMessage, limits: Limits, relayed: bool) -> OnNewMessage:
+    """`on_new_message` behind the limits: a refused message gets the polite answer instead."""
+
+    async def guarded(message: Any) -> Any:
+        address = None if relayed else limited_address(CLIENT_ADDRESS.get())
+        refusal = limits.check(str(message.sender_id), address, message.text)
+        if refusal is None:
+            return await on_new_message(message)
+        logger.info("message not passed on: %s", refusal.reason)  # no ids, no text
+        try:
+            await message.output_channel.send_response(
+                message.sender_id, {"text": refusal.answer(message.text)}
+            )
+        except Exception:  # noqa: BLE001 - the channel's own failure, as for any reply
+            logger.warning("could not send the answer to a message not passed on", exc_info=True)
+        return None
+
+    return guarded
+
+
+def guard_channels(input_channels: list[Any], limits: Limits) -> None:
+    """Each channel's blueprint gets the guarded handler, whatever its class."""
+    for channel in input_channels:
+        blueprint = channel.blueprint
+        relayed = channel.name() in RELAYED_CHANNELS
+
+        def guarded_blueprint(on_new_message: OnNewMessage, _bp: Any = blueprint, _r: bool = relayed) -> Any:
+            return _bp(guard(on_new_message, limits, _r))
+
+        channel.blueprint = guarded_blueprint
+
+
+def configure(app: Any, settings: Settings) -> None:
+    """Request size limits and the client-address middleware on Rasa's app."""
+    app.config.REQUEST_MAX_SIZE = settings.max_request_bytes
+    app.config.WEBSOCKET_MAX_SIZE = min(app.config.WEBSOCKET_MAX_SIZE, settings.max_request_bytes)
+
+    async def remember_client_address(request: Any) -> None:
+        CLIENT_ADDRESS.set(request.remote_addr or request.ip or None)
+
+    app.register_middleware(remember_client_address, "request")
+
+
+def serve(args: argparse.Namespace, settings: Settings) -> None:
+    """rasa.core.run.serve_application, with the token from the environment and the guards."""
+    import rasa.core.utils
+    import rasa.utils.common
+    from rasa.core.run import close_resources, configure_app, create_http_input_channels, load_agent_on_start
+    from rasa.core.utils import AvailableEndpoints
+
+    endpoints = AvailableEndpoints.read_endpoints(args.endpoints)
+    input_channels = create_http_input_channels(None, args.credentials)
+    guard_channels(input_channels, Limits.from_settings(settings))
+    app = configure_app(
+        input_channels,
+        cors=args.cors,
+        auth_token=settings.rasa_api_token,
+        enable_api=True,
+        port=args.port,
+        endpoints=endpoints,
+    )
+    configure(app, settings)
+    app.register_listener(partial(load_agent_on_start, args.model, endpoints, None), "before_server_start")
+    app.register_listener(close_resources, "after_server_stop")
+    rasa.utils.common.update_sanic_log_level()
+    logger.info("Starting Rasa server on http://%s:%s", args.interface, args.port)
+    app.run(
+        host=args.interface,
+        port=args.port,
+        backlog=int(os.environ.get("SANIC_BACKLOG", "100")),
+        workers=rasa.core.utils.number_of_sanic_workers(endpoints.lock_store if endpoints else None),
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    settings = load_settings()
+    parser = argparse.ArgumentParser(prog="python -m bot.rasa.serve", description=__doc__.split("\n")[0])
+    parser.add_argument("--model", default=str(settings.model_path))
+    parser.add_argument("--endpoints", required=True, help="Rasa's endpoints file")
+    parser.add_argument("--credentials", required=True, help="Rasa's credentials file (the channels)")
+    parser.add_argument("--interface", default=settings.host, help="interface (env LAWBOT_HOST)")
+    parser.add_argument("--port", type=int, default=settings.rasa_port, help="port (env RASA_PORT)")
+    parser.add_argument("--cors", nargs="*", default=None, help="CORS origins")
+    args = parser.parse_args(argv)
+    if not settings.rasa_api_token:
+        parser.error(f"no API token: set {TOKEN_ENV} (the supervisor makes one per start)")
+
+    import rasa.utils.io
+    import rasa.utils.tensorflow.environment as tf_env
+    from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_logging_and_warnings(None, None, warn_only_once=True, filter_repeated_logs=True)
+    tf_env.setup_tf_environment()
+    rasa.utils.io.configure_colored_logging(None)
+    configure_structlog(None)
+    serve(args, settings)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,544 @@
+"""The staff console (/staff) through aiohttp's test client, on a real SQLite and PostgreSQL
+leads database and a real (SQLite, encrypted) tracker store: accounts, sign-in, the guard,
+the queue, a lead's page, the actions and the audit."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import re
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.orm import sessionmaker
+
+from bot import leads, staff, staff_transcript
+from bot.delivery import outbox
+from bot.ops.web import WebConfig, create_app
+from bot.ops.web.staff.render import STAFF, StaffConfig
+from tests.support import lead_fields
+
+PASSWORD = "correct horse battery"
+XSS = "<img src=x onerror=alert(1)>"
+
+
+def tracker_store(path, conversations: dict[str, list[dict]]) -> str:
+    """A tracker store with Rasa's `events` table, each event's data encrypted as the store does."""
+    url = f"sqlite:///{path}"
+    engine = create_engine(url, future=True)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "create table events (id integer primary key autoincrement, sender_id varchar(255) not null,"
+                " type_name varchar(255) not null, timestamp float, intent_name varchar(255),"
+                " action_name varchar(255), data text)"
+            )
+        )
+        for sender, events in conversations.items():
+            for event in events:
+                connection.execute(
+                    text(
+                        "insert into events (sender_id, type_name, timestamp, data) values (:s, :t, :ts, :d)"
+                    ),
+                    {
+                        "s": sender,
+                        "t": event["event"],
+                        "ts": event.get("timestamp", 0.0),
+                        "d": staff_transcript.seal_event(event),
+                    },
+                )
+    engine.dispose()
+    return url
+
+
+def user_says(text_: str, intent: str, confidence: float) -> dict:
+    return {
+        "event": "user",
+        "text": text_,
+        "parse_data": {"intent": {"name": intent, "confidence": confidence}},
+    }
+
+
+def bot_says(text_: str, buttons=()) -> dict:
+    return {
+        "event": "bot",
+        "text": text_,
+        "data": {"buttons": [{"title": t, "payload": p} for t, p in buttons]},
+    }
+
+
+class Console:
+    """The app on one database, with an admin and a staff account and some leads."""
+
+    def __init__(self, url: str, tracker_url: str, factory) -> None:
+        self.url, self.tracker_url, self.factory = url, tracker_url, factory
+
+    def run(self, scenario):
+        async def go():
+            app = create_app(WebConfig(rasa_url="http://rasa.example:5005"))
+            app[STAFF] = StaffConfig(self.url, self.tracker_url)
+            async with TestClient(TestServer(app)) as client:
+                return await scenario(client)
+
+        return asyncio.run(go())
+
+    def session(self):
+        return self.factory()
+
+
+async def sign_in(client, email="admin@example.com", password=PASSWORD, next_=None):
+    page = await client.get("/staff/login")
+    token = re.search(r'name="csrf" value="([^"]+)"', await page.text()).group(1)
+    form = {"csrf": token, "email": email, "password": password}
+    if next_:
+        form["next"] = next_
+    return await client.post("/staff/login", data=form, allow_redirects=False)
+
+
+async def csrf_of(client, path="/staff/leads"):
+    return re.search(r'name="csrf" value="([^"]+)"', await (await client.get(path)).text()).group(1)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def console(request, tmp_path):
+    url = request.getfixturevalue(f"{request.param}_url")
+    engine = create_engine(url, future=True)
+    factory = sessionmaker(engine, future=True, expire_on_commit=False)
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    with factory() as session:
+        staff.add(session, "admin@example.com", "admin", PASSWORD)
+        staff.add(session, "staff@example.com", "staff", PASSWORD)
+        urgent = leads.save(
+            session,
+            "k-urgent",
+            **lead_fields(conversation_id="web:urgent", created_at=now - timedelta(hours=2)),
+        )
+        calm = leads.save(
+            session,
+            "k-calm",
+            **lead_fields(
+                conversation_id="web:calm",
+                topic="contract",
+                urgency="normal",
+                language="en",
+                channel="telegram",
+                summary='=HYPERLINK("http://evil") unpaid invoice from 深圳某某科技',
+                contact={"name": "John Smith", "phone": "+8613900000000", "email": "john@example.com"},
+                created_at=now - timedelta(minutes=5),
+                callback_requested=True,
+            ),
+        )
+        old = leads.save(
+            session,
+            "k-old",
+            **lead_fields(
+                conversation_id="web:old", urgency="normal", topic="icp", created_at=now - timedelta(days=40)
+            ),
+        )
+        from bot import firms
+
+        firm, _ = firms.upsert(
+            session,
+            firms.validate(
+                dict(
+                    name="某律所",
+                    topics=["data_breach"],
+                    languages=["zh"],
+                    handles_urgent=True,
+                    weekly_capacity=5,
+                    fee_models=["hourly"],
+                    contact_email=None,
+                    webhook_url="http://127.0.0.1:9/x",
+                    webhook_secret="s",
+                )
+            ),
+        )
+        session.flush()
+        delivery = outbox.enqueue(session, urgent, firm, "webhook", {"lead_id": urgent.id})
+        delivery.status, delivery.attempts, delivery.last_error = "failed", 8, "HTTP 500"
+        session.commit()
+        ids = {"urgent": urgent.id, "calm": calm.id, "old": old.id, "delivery": delivery.id}
+    tracker_url = tracker_store(
+        tmp_path / "tracker.db",
+        {
+            "web:urgent": [
+                {"event": "slot", "name": "language", "value": "zh"},
+                user_says("我们的服务器被勒索病毒加密了 " + XSS, "topic_data_breach", 0.93),
+                bot_says("要先说说情况吗？", buttons=[("好的", "/affirm"), ("不用", "/deny")]),
+                user_says("/affirm", "affirm", 1.0),
+                bot_says("请问数据泄露还在继续吗？"),
+            ]
+        },
+    )
+    built = Console(url, tracker_url, factory)
+    built.ids = ids
+    yield built
+    engine.dispose()
+
+
+# ------------------------------------------------------------------ accounts and sign-in
+
+
+def test_accounts_hash_passwords_and_lock_out_after_repeated_failures(console):
+    with console.session() as session:
+        user = staff.find(session, "ADMIN@example.com")
+        assert user.password_hash.startswith("$argon2id$") and PASSWORD not in user.password_hash
+        for _ in range(staff.MAX_FAILURES):
+            assert staff.authenticate(session, "admin@example.com", "wrong password") is None
+        assert staff.is_locked(session, "admin@example.com")
+        assert (
+            staff.authenticate(session, "admin@example.com", PASSWORD) is None
+        )  # locked: even the right one
+        staff.reset_password(session, "admin@example.com", "a brand new password")
+        assert staff.authenticate(session, "admin@example.com", "a brand new password") is not None
+        with pytest.raises(staff.StaffError):
+            staff.add(session, "short@example.com", "staff", "short")
+        with pytest.raises(staff.StaffError):
+            staff.add(session, "x@example.com", "root", PASSWORD)
+
+
+def test_the_cli_adds_lists_disables_and_resets_accounts(console, monkeypatch, capsys):
+    from bot.ops.cli import main
+
+    monkeypatch.setenv("LAWBOT_DATABASE_URL", console.url)
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long enough password\n"))
+    assert main(["staff", "add", "New@Example.com", "--role", "staff", "--password-stdin"]) == 0
+    assert main(["staff", "list"]) == 0
+    listed = capsys.readouterr().out
+    assert "new@example.com" in listed and "admin@example.com" in listed and "password" not in listed
+    monkeypatch.setattr("sys.stdin", io.StringIO("another long password\n"))
+    assert main(["staff", "reset-password", "new@example.com", "--password-stdin"]) == 0
+    assert main(["staff", "disable", "new@example.com"]) == 0
+    assert main(["staff", "disable", "nobody@example.com"]) == 1
+    with console.session() as session:
+        assert staff.authenticate(session, "new@example.com", "another long password") is None  # disabled
+
+
+def test_signing_in_sets_a_safe_expiring_cookie_and_signing_out_ends_the_session(console):
+    async def scenario(client):
+        response = await sign_in(client, next_="/staff/leads?urgency=high")
+        assert response.status == 303 and response.headers["Location"] == "/staff/leads?urgency=high"
+        cookie = next(c for c in response.headers.getall("Set-Cookie") if c.startswith("staff_session="))
+        assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Max-Age=28800" in cookie
+        assert "Path=/staff" in cookie and "Secure" not in cookie  # plain HTTP in this test
+        page = await client.get("/staff/leads")
+        assert page.status == 200 and page.headers["Cache-Control"] == "no-store"
+        token = await csrf_of(client)
+        out = await client.post("/staff/logout", data={"csrf": token}, allow_redirects=False)
+        assert out.status == 303
+        again = await client.get("/staff/leads", allow_redirects=False)
+        assert again.status == 303 and again.headers["Location"].startswith("/staff/login")
+
+    console.run(scenario)
+
+
+def test_the_session_cookie_is_secure_over_https():
+    from unittest import mock
+
+    from aiohttp import web
+    from aiohttp.test_utils import make_mocked_request
+
+    from bot.ops.web.staff import auth
+
+    transport = mock.Mock()
+    transport.get_extra_info.side_effect = lambda name, default=None: (
+        object() if name == "sslcontext" else default
+    )
+    request = make_mocked_request("GET", "/staff/login", transport=transport)
+    assert request.secure
+    response = web.Response()
+    auth._cookie(request, response, auth.SESSION_COOKIE, "token", 60)
+    assert response.cookies[auth.SESSION_COOKIE]["secure"] is True
+
+
+def test_a_wrong_password_is_refused_and_repeated_failures_lock_the_account(console):
+    async def scenario(client):
+        refused = await sign_in(client, password="not the password")
+        assert (
+            refused.status == 401
+            and "Wrong email or password" in await refused.text()
+            or "邮箱或密码不正确" in await refused.text()
+        )
+        unknown = await sign_in(client, email="nobody@example.com")
+        assert unknown.status == 401
+        for _ in range(staff.MAX_FAILURES - 1):
+            last = await sign_in(client, password="not the password")
+        assert last.status == 429
+        locked = await sign_in(client)  # the right password, but locked
+        assert locked.status == 429 and "staff_session=" not in locked.headers.get("Set-Cookie", "")
+        assert (await client.get("/staff/leads", allow_redirects=False)).status == 303
+
+    console.run(scenario)
+
+
+def test_sign_in_without_its_csrf_token_is_refused(console):
+    async def scenario(client):
+        await client.get("/staff/login")
+        response = await client.post(
+            "/staff/login", data={"email": "admin@example.com", "password": PASSWORD}, allow_redirects=False
+        )
+        assert response.status == 403
+
+    console.run(scenario)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("GET", "/staff", 303),
+        ("GET", "/staff/leads", 303),
+        ("GET", "/staff/leads/LEAD", 303),
+        ("GET", "/staff/audit", 303),
+        ("GET", "/staff/no-such-page", 303),
+        ("GET", "/staff/leads.csv", 401),
+        ("POST", "/staff/leads/LEAD/correct", 401),
+        ("POST", "/staff/deliveries/1/retry", 401),
+        ("POST", "/staff/logout", 401),
+    ],
+)
+def test_nothing_under_staff_answers_without_a_session(console, method, path, status):
+    async def scenario(client):
+        response = await client.request(
+            method, path.replace("LEAD", console.ids["urgent"]), allow_redirects=False
+        )
+        assert response.status == status
+        body = await response.text()
+        assert "王芳" not in body and "勒索" not in body
+        if status == 303:
+            assert response.headers["Location"].startswith("/staff/login")
+        json_asked = await client.get(
+            path.replace("LEAD", console.ids["urgent"]),
+            headers={"Accept": "application/json"},
+            allow_redirects=False,
+        )
+        assert json_asked.status in (401, 405)
+
+    console.run(scenario)
+
+
+# ------------------------------------------------------------------ the queue
+
+
+def test_the_queue_puts_urgent_first_then_newest_and_marks_what_needs_action(console):
+    async def scenario(client):
+        await sign_in(client)
+        body = await (await client.get("/staff/leads")).text()
+        order = re.findall(r'data-lead="([^"]+)"', body)
+        assert order == [console.ids["urgent"], console.ids["calm"], console.ids["old"]]
+        row = lambda lead_id: body.split(f'data-lead="{lead_id}"')[1].split("</tr>")[0]  # noqa: E731
+        assert "flag-urgent" in row(console.ids["urgent"]) and "flag-failed" in row(console.ids["urgent"])
+        assert "flag-callback" in row(console.ids["calm"]) and "flag-" not in row(console.ids["old"])
+        assert "王芳" in body and "John Smith" in body  # decrypted for the page
+
+    console.run(scenario)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("urgency=high", ["urgent"]),
+        ("topic=contract", ["calm"]),
+        ("language=en&channel=telegram", ["calm"]),
+        ("status=new&urgency=normal", ["calm", "old"]),
+        ("q=%2B86+139-0000-0000", ["calm"]),  # exact phone, through the keyed hash
+        ("q=JOHN@example.com", ["calm"]),
+        ("q=smith", ["calm"]),  # a name: decrypted candidates
+        ("q=勒索病毒", ["urgent", "old"]),  # Chinese words of the description
+        ("q=深圳某某", ["calm"]),
+        ("q=nothing-like-this", []),
+    ],
+)
+def test_the_queue_filters_and_searches(console, query, expected):
+    async def scenario(client):
+        await sign_in(client)
+        body = await (await client.get(f"/staff/leads?{query}")).text()
+        assert re.findall(r'data-lead="([^"]+)"', body) == [console.ids[name] for name in expected]
+
+    console.run(scenario)
+
+
+def test_the_queue_filters_by_date_and_pages(console):
+    async def scenario(client):
+        await sign_in(client)
+        recent = (datetime.now(timezone.utc) - timedelta(days=3)).date().isoformat()
+        body = await (await client.get(f"/staff/leads?from={recent}")).text()
+        assert console.ids["old"] not in body and console.ids["calm"] in body
+        body = await (await client.get(f"/staff/leads?to={recent}")).text()
+        assert re.findall(r'data-lead="([^"]+)"', body) == [console.ids["old"]]
+
+    console.run(scenario)
+    from bot import staff_queue
+
+    with console.session() as session:
+        first = staff_queue.queue(session, staff_queue.Query(page=1), per_page=2)
+        second = staff_queue.queue(session, staff_queue.Query(page=2), per_page=2)
+    assert (first.total, first.pages, len(first.leads), len(second.leads)) == (3, 2, 2, 1)
+    assert second.leads[0].id == console.ids["old"]
+
+
+def test_the_csv_export_is_the_filtered_queue_formula_safe_and_audited(console):
+    async def scenario(client):
+        await sign_in(client)
+        response = await client.get("/staff/leads.csv?topic=contract")
+        assert response.status == 200 and response.content_type == "text/csv"
+        assert "attachment" in response.headers["Content-Disposition"]
+        rows = list(csv.DictReader(io.StringIO((await response.read()).decode("utf-8-sig"))))
+        assert [row["id"] for row in rows] == [console.ids["calm"]]
+        assert rows[0]["summary"].startswith("'=HYPERLINK")
+
+    console.run(scenario)
+    with console.session() as session:
+        [entry] = session.execute(
+            select(staff.StaffAudit).where(staff.StaffAudit.action == "export")
+        ).scalars()
+        assert entry.email == "admin@example.com" and entry.detail == {"leads": 1, "filters": ["topic"]}
+
+
+# ------------------------------------------------------------------ a lead's page
+
+
+def test_the_lead_page_shows_every_field_and_the_transcript_as_text(console):
+    async def scenario(client):
+        await sign_in(client, email="staff@example.com")
+        response = await client.get(f"/staff/leads/{console.ids['urgent']}")
+        body = await response.text()
+        assert response.status == 200
+        for shown in (
+            "王芳",
+            "+8613812345678",
+            "wang@example.com",
+            "服务器被勒索病毒加密",
+            "ongoing",
+            "2026-11",
+        ):
+            assert shown in body
+        transcript = body.split('id="transcript"')[1].split("</ol>")[0]
+        assert XSS not in transcript and "&lt;img src=x onerror=alert(1)&gt;" in transcript
+        said = re.findall(r'<span class="said">(.*?)</span>', transcript, re.S)
+        assert said == [
+            "我们的服务器被勒索病毒加密了 &lt;img src=x onerror=alert(1)&gt;",
+            "要先说说情况吗？",
+            "/affirm",
+            "请问数据泄露还在继续吗？",
+        ]
+        assert "topic_data_breach" in transcript and "0.93" in transcript
+        assert "好的" in transcript and "«好的»" in transcript  # offered, then pressed
+        assert "某律所" in body and "HTTP 500" in body and 'class="retry"' in body
+        missing = await client.get("/staff/leads/no-such-lead")
+        assert missing.status == 404
+
+    console.run(scenario)
+    with console.session() as session:
+        [entry] = session.execute(select(staff.StaffAudit).where(staff.StaffAudit.action == "view")).scalars()
+        assert (entry.email, entry.lead_id) == ("staff@example.com", console.ids["urgent"])
+
+
+# ------------------------------------------------------------------ actions
+
+
+def test_corrections_status_notes_and_contact_are_kept_with_who_and_when(console):
+    lead_id = console.ids["urgent"]
+
+    async def scenario(client):
+        await sign_in(client, email="staff@example.com")
+        token = await csrf_of(client, f"/staff/leads/{lead_id}")
+        post = lambda action, **form: client.post(  # noqa: E731
+            f"/staff/leads/{lead_id}/{action}", data={"csrf": token, **form}, allow_redirects=False
+        )
+        assert (await post("correct", field="topic", value="personal_info")).status == 303
+        assert (await post("correct", field="urgency", value="normal")).status == 303
+        assert (await post("correct", field="topic", value="<script>")).status == 400
+        assert (await post("status", status="accepted")).status == 400  # new -> accepted: not allowed
+        assert (await post("status", status="closed")).status == 303
+        assert (await post("note", text="打过电话，没人接 " + XSS)).status == 303
+        assert (await post("contacted")).status == 303
+        body = await (await client.get(f"/staff/leads/{lead_id}")).text()
+        assert 'id="lead-topic">personal_info<' in body and 'id="lead-status">closed<' in body
+        history = body.split('id="history"')[1].split("</ol>")[0]
+        assert "topic: data_breach → personal_info" in history and "staff@example.com" in history
+        assert "打过电话" in history and XSS not in history
+
+    console.run(scenario)
+    with console.session() as session:
+        lead = leads.find(session, lead_id)
+        assert (lead.topic, lead.urgency, lead.status) == ("personal_info", "normal", "closed")
+        kinds = [(e["kind"], (e["detail"] or {}).get("by")) for e in leads.events(session, lead)]
+        assert ("correction", "staff@example.com") in kinds and ("contacted", "staff@example.com") in kinds
+        audit = [(e.action, e.detail) for e in session.execute(select(staff.StaffAudit)).scalars()]
+        assert ("correct", {"field": "topic", "from": "data_breach", "to": "personal_info"}) in audit
+        assert not [d for _, d in audit if d and "打过电话" in str(d)]  # the note's text is not in the audit
+
+
+def test_a_post_without_its_csrf_token_is_refused(console):
+    lead_id = console.ids["urgent"]
+
+    async def scenario(client):
+        await sign_in(client)
+        for form in ({}, {"csrf": "forged"}):
+            response = await client.post(
+                f"/staff/leads/{lead_id}/correct",
+                data={**form, "field": "topic", "value": "icp"},
+                allow_redirects=False,
+            )
+            assert response.status == 403
+        retry = await client.post(f"/staff/deliveries/{console.ids['delivery']}/retry", allow_redirects=False)
+        assert retry.status == 403
+
+    console.run(scenario)
+    with console.session() as session:
+        assert leads.find(session, lead_id).topic == "data_breach"
+
+
+def test_a_failed_delivery_is_retried(console):
+    async def scenario(client):
+        await sign_in(client)
+        token = await csrf_of(client)
+        path = f"/staff/deliveries/{console.ids['delivery']}/retry"
+        assert (await client.post(path, data={"csrf": token}, allow_redirects=False)).status == 303
+        assert (
+            await client.post(path, data={"csrf": token}, allow_redirects=False)
+        ).status == 400  # pending now
+
+    console.run(scenario)
+    with console.session() as session:
+        row = session.get(outbox.Delivery, console.ids["delivery"])
+        assert (row.status, row.attempts) == ("pending", 0)
+
+
+def test_only_admins_read_the_audit_log(console):
+    async def scenario(client):
+        await sign_in(client, email="staff@example.com")
+        await client.get(f"/staff/leads/{console.ids['calm']}")
+        refused = await client.get("/staff/audit")
+        assert (
+            refused.status == 403 and "staff@example.com" in await refused.text()
+        )  # the header, not the log
+        assert "calm" not in await refused.text()
+        client.session.cookie_jar.clear()
+        await sign_in(client)
+        body = await (await client.get("/staff/audit")).text()
+        assert console.ids["calm"][:8] in body and "view" in body and "signin" in body
+
+    console.run(scenario)
+
+
+def test_the_interface_switches_language(console):
+    async def scenario(client):
+        login = await (await client.get("/staff/login")).text()
+        assert "登录" in login and '<html lang="zh-CN">' in login
+        switched = await client.get("/staff/lang?to=en&next=/staff/login", allow_redirects=False)
+        assert switched.status == 303 and switched.headers["Location"] == "/staff/login"
+        assert "Sign in" in await (await client.get("/staff/login")).text()
+        elsewhere = await client.get("/staff/lang?to=en&next=https://evil.example/", allow_redirects=False)
+        assert elsewhere.headers["Location"] == "/staff/leads"
+
+    console.run(scenario)
+
+
+def test_every_text_exists_in_both_languages():
+    from bot.ops.web.staff.render import texts
+
+    assert all(set(value) == {"zh", "en"} and all(value.values()) for value in texts().values())
