@@ -279,13 +279,15 @@ def erase_conversation(conversation_id: str) -> int:
 
 def purge_older_than(cutoff: datetime, var_dir: Path | None = None) -> int:
     """Deletes spooled (and set-aside) leads confirmed before `cutoff` (the file's time when the
-    lead has none)."""
+    lead has none, or when no key opens the file)."""
     purged = 0
     for folder in (directory(var_dir), rejected_directory(var_dir)):
-        for path, record in _records(folder=folder):
-            if _confirmed_at(path, record) < cutoff:
-                path.unlink(missing_ok=True)
-                purged += 1
+        readable = dict(_records(folder=folder))
+        for path in sorted(folder.glob("*.json")) if folder.exists() else ():
+            with contextlib.suppress(FileNotFoundError):
+                if _confirmed_at(path, readable.get(path, {"fields": {}})) < cutoff:
+                    path.unlink(missing_ok=True)
+                    purged += 1
     return purged
 
 

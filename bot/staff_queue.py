@@ -13,12 +13,13 @@ tens of milliseconds); older leads are not searched, and the page says so (`trun
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Text, case, func, select, type_coerce
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
@@ -118,11 +119,38 @@ def search_kind(text: str) -> str:
     return "text"
 
 
-def _matches_text(lead: Lead, needle: str) -> bool:
-    contact = lead.contact or {}
-    haystack = [lead.id, lead.summary, lead.counterparty, *(str(v) for v in contact.values() if v)]
-    haystack += [str(v) for v in (lead.answers or {}).values() if v]
-    return any(needle in str(value).casefold() for value in haystack if value)
+# The encrypted columns a text search reads, fetched as their raw tokens (no ORM decryption).
+_SEARCHED = (Lead.summary, Lead.contact, Lead.counterparty, Lead.answers)
+
+
+def _strings(value: Any) -> list[str]:
+    """The texts in a decrypted column (a string, or a dict's values; not its keys), case folded."""
+    if isinstance(value, dict):
+        return [str(item).casefold() for item in value.values() if item]
+    return [str(value).casefold()] if value else []
+
+
+def _text_matches(session: Session, statement: Select, needle: str) -> tuple[list[str], bool]:
+    """The ids, in queue order, of the newest SEARCH_WINDOW leads of `statement` whose decrypted
+    text holds `needle` (case ignored); and whether older leads were left unsearched. One key
+    set for all decryptions, and only the searched columns are read."""
+    fernet = crypto.fernet()
+    raw = [type_coerce(column, Text) for column in _SEARCHED]
+    candidates = session.execute(
+        _ordered(statement.with_only_columns(Lead.id, *raw)).limit(SEARCH_WINDOW + 1)
+    ).all()
+    found = []
+    for lead_id, *tokens in candidates[:SEARCH_WINDOW]:
+        if needle in lead_id:
+            found.append(lead_id)
+            continue
+        for token in tokens:
+            if token and any(
+                needle in text for text in _strings(json.loads(fernet.decrypt(token.encode("ascii"))))
+            ):
+                found.append(lead_id)
+                break
+    return found, len(candidates) > SEARCH_WINDOW
 
 
 def queue(session: Session, query: Query, per_page: int = PER_PAGE) -> Result:
@@ -134,11 +162,12 @@ def queue(session: Session, query: Query, per_page: int = PER_PAGE) -> Result:
         column = Lead.phone_hash if kind == "phone" else Lead.email_hash
         statement = statement.where(column == hashed)
     if kind == "text":
-        needle = query.q.casefold()
-        candidates = session.execute(_ordered(statement).limit(SEARCH_WINDOW + 1)).scalars().all()
-        truncated = len(candidates) > SEARCH_WINDOW
-        found = [lead for lead in candidates[:SEARCH_WINDOW] if _matches_text(lead, needle)]
-        page_rows, total = found[offset : offset + per_page], len(found)
+        found, truncated = _text_matches(session, statement, query.q.casefold())
+        total, chosen = len(found), found[offset : offset + per_page]
+        loaded = {
+            lead.id: lead for lead in session.execute(select(Lead).where(Lead.id.in_(chosen))).scalars()
+        }
+        page_rows = [loaded[lead_id] for lead_id in chosen if lead_id in loaded]
     else:
         truncated = False
         total = int(session.execute(select(func.count()).select_from(statement.subquery())).scalar_one())

@@ -1,4 +1,5 @@
-"""`lawbot staff add|list|disable|reset-password`: the staff console's accounts (bot/staff.py).
+"""`lawbot staff add|list|disable|reset-password`: the staff console's accounts (bot/staff.py);
+`lawbot corrections export`: staff's topic corrections as NLU training data (bot/staff_corrections.py).
 Passwords are read from stdin (`--password-stdin`), never from the command line, where other
 users of the machine could see them in the process list."""
 
@@ -30,14 +31,37 @@ def add_parser(commands: Any, handler: Callable[[argparse.Namespace], int]) -> N
         "--password-stdin", action="store_true", required=True, help="read the password from stdin"
     )
 
+    corrections = commands.add_parser("corrections", help="staff's corrections of leads")
+    corrections.set_defaults(handler=handler)
+    correction_commands = corrections.add_subparsers(dest="corrections_command", required=True)
+    correction_commands.add_parser(
+        "export", help="corrected topics as Rasa NLU training data (YAML on stdout; review before use)"
+    )
+
 
 def _password() -> str:
     return sys.stdin.readline().rstrip("\r\n")
 
 
+def _corrections() -> int:
+    from bot import staff_corrections
+    from bot.db import session_scope
+    from bot.settings import load as load_settings
+
+    with session_scope() as session:
+        found = staff_corrections.examples(session, load_settings().tracker_store_url)
+    sys.stdout.write(staff_corrections.to_yaml(found))
+    count = sum(map(len, found.values()))
+    print(f"{count} example(s): what users wrote; review before adding to data/nlu/", file=sys.stderr)
+    return 0
+
+
 def command(args: argparse.Namespace) -> int:
     from bot import staff
     from bot.db import session_scope
+
+    if args.command == "corrections":
+        return _corrections()
 
     try:
         with session_scope() as session:

@@ -302,6 +302,11 @@ def test_a_spool_file_no_key_opens_is_skipped_and_never_blocks_the_others(sqlite
     assert [r["idempotency_key"] for r in spool.pending()] == ["web:fine:1"]
     assert spool.flush(sqlite_url) == 1
     assert lost.exists(), "left in place for staff (another key may open it)"
+    assert spool.purge_older_than(db.utcnow() - timedelta(days=1)) == 0
+    long_ago = time.time() - 200 * 86400
+    os.utime(lost, (long_ago, long_ago))
+    assert spool.purge_older_than(db.utcnow() - timedelta(days=1)) == 1, "retention still reaches it"
+    assert not lost.exists()
 
 
 def save_conversation(store, sender_id: str, *texts: str) -> None:

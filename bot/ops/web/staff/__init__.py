@@ -1,5 +1,6 @@
 """The intake staff console under /staff on the web app: sign-in (`auth`), the lead queue and
-a lead's page (`leads`), the actions on a lead (`actions`), the audit log for admins (`admin`).
+a lead's page (`leads`), the actions on a lead (`actions`), the audit log for admins (`admin`), the conversations
+that did not become leads (`conversations`) and the figures (`dashboard`).
 Pages are rendered by `render` from web/templates/staff/ with the texts of
 bot/knowledge/staff.yml; accounts, sessions and the audit are bot/staff.py, the queue
 bot/staff_queue.py, transcripts bot/staff_transcript.py."""
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.ops.web.staff import actions, admin, auth, leads
+from bot.ops.web.staff import actions, admin, auth, conversations, dashboard, leads
 from bot.ops.web.staff.render import STAFF, StaffConfig
 from bot.settings import load as load_settings
 
@@ -26,6 +27,8 @@ def setup(
     leads.setup(app)
     actions.setup(app)
     admin.setup(app)
+    conversations.setup(app)
+    dashboard.setup(app)
 
 
 __all__ = ["StaffConfig", "setup"]
