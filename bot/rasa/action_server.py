@@ -34,6 +34,7 @@ from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import logfiles
 from bot.settings import Settings
 from bot.settings import load as load_settings
 
@@ -180,6 +181,7 @@ def main(argv: list[str] | None = None) -> None:
         parser.error(f"no action secret: set {SECRET_ENV} (the supervisor makes one per start)")
     utils.configure_colored_logging("INFO")
     utils.update_sanic_log_level()
+    logfiles.install_masking()  # phones and emails never reach the log file
     app = create_app(args.actions, settings.action_secret, max_body(settings))
     logger.info("Action server on http://%s:%s", args.interface, args.port)
     app.run(args.interface, args.port, workers=1, access_log=False)

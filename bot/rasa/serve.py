@@ -37,6 +37,7 @@ from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any
 
+from bot import logfiles
 from bot.limits import Limits
 from bot.settings import Settings
 from bot.settings import load as load_settings
@@ -163,6 +164,7 @@ def main(argv: list[str] | None = None) -> None:
     tf_env.setup_tf_environment()
     rasa.utils.io.configure_colored_logging(None)
     configure_structlog(None)
+    logfiles.install_masking()  # phones and emails never reach the log file
     serve(args, settings)
 
 
