@@ -7,10 +7,10 @@ from alembic import context
 from bot import (
     audit,  # noqa: F401 (the erasure audit's tables)
     firms,  # noqa: F401 (registers the firm directory's tables)
+    staff,  # noqa: F401 (the staff console's accounts, sessions and audit)
 )
 from bot.db import database_url, make_engine
 from bot.delivery import outbox  # noqa: F401 (and the outbox's)
-from bot import staff  # noqa: F401 (the staff console's accounts, sessions and audit)
 from bot.leads import Base
 
 config = context.config

@@ -355,3 +355,18 @@ def test_every_text_exists_in_both_languages():
     from bot.ops.web.staff.render import texts
 
     assert all(set(value) == {"zh", "en"} and all(value.values()) for value in texts().values())
+
+
+def test_signing_in_returns_to_the_filtered_page_asked_for(console):
+    async def scenario(client):
+        asked = "/staff/leads?urgency=high&topic=icp"
+        redirected = await client.get(asked, allow_redirects=False)
+        login = await (await client.get(redirected.headers["Location"])).text()
+        back = re.search(r'name="next" value="([^"]+)"', login).group(1)
+        assert back.replace("&amp;", "&") == asked
+        response = await sign_in(client, next_=back.replace("&amp;", "&"))
+        assert response.headers["Location"] == asked
+        elsewhere = await sign_in(client, next_="//evil.example/staff")
+        assert elsewhere.headers["Location"] == "/staff/leads"
+
+    console.run(scenario)

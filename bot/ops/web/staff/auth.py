@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from urllib.parse import quote
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
@@ -55,9 +56,8 @@ async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
             signed = staff.signed_in(session, request.cookies.get(SESSION_COOKIE))
         if signed is None:
             if _wants_page(request):
-                raise web.HTTPSeeOther(
-                    f"/staff/login?next={request.path_qs}" if request.path != "/staff" else "/staff/login"
-                )
+                back = "" if request.path == "/staff" else "?next=" + quote(request.path_qs, safe="/")
+                raise web.HTTPSeeOther("/staff/login" + back)
             raise web.HTTPUnauthorized(
                 text='{"error": "sign in at /staff/login"}', content_type="application/json"
             )
@@ -97,8 +97,7 @@ async def login(request: web.Request) -> web.StreamResponse:
     email, password = str(form.get("email", ""))[:254], str(form.get("password", ""))[:1000]
     t = translator(language(request))
     with db.session_scope(config(request).database_url) as session:
-        if staff.is_locked(session, email):
-            return _login_page(request, t("locked"), 429)
+        # A locked account is checked like any other (same hashing time); authenticate refuses it.
         user = staff.authenticate(session, email, password)
         if user is None:
             locked = staff.is_locked(session, email)
