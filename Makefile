@@ -95,15 +95,15 @@ stories: $(MODEL)
 	  test $${PIPESTATUS[0]} -eq 0
 
 # The issue's bar is macro F1 0.95 per language; not reached yet (README, "Measured").
-NLU_MIN_F1 ?= 0.88
+NLU_MIN_F1 ?= 0.95
 evaluate: $(MODEL)
 	@echo "==> held-out NLU evaluation"
 	@$(PY) -m bot.ops.evaluation --out $(RESULTS)/nlu --min-f1 $(NLU_MIN_F1)
 
 # The issue's bar is urgent recall 0.95 / precision 0.90; not reached yet (README, "Measured").
 # These floors keep what was reached from sliding back.
-TRIAGE_MIN_RECALL ?= 0.80
-TRIAGE_MIN_PRECISION ?= 0.85
+TRIAGE_MIN_RECALL ?= 0.85
+TRIAGE_MIN_PRECISION ?= 0.90
 triage: $(VENV_STAMP)
 	@echo "==> triage evaluation (tests/triage, written apart from the rules)"
 	@$(PY) -m bot.ops.triage_eval --min-recall $(TRIAGE_MIN_RECALL) --min-precision $(TRIAGE_MIN_PRECISION)
@@ -139,10 +139,14 @@ browser-tests: $(MODEL) browser
 	@echo "==> browser tests (headless Chromium: the website widget)"
 	@$(PY) -m pytest -q tests/browser
 
-# Re-vendors socket.io-client into web/static/vendor/ (needs npm; the runtime does not).
+# Re-vendors socket.io-client (the widget) and Chart.js (the staff dashboard) into
+# web/static/vendor/ (needs npm; the runtime does not).
 # Versions are pinned in web/package.json and web/package-lock.json.
 widget-vendor:
 	@cd web && npm ci --no-audit --no-fund --silent
 	@cp web/node_modules/socket.io-client/dist/socket.io.min.js web/static/vendor/socket.io.min.js
 	@cp web/node_modules/socket.io-client/LICENSE web/static/vendor/socket.io-client.LICENSE
 	@echo "vendored socket.io-client $$(node -p "require('./web/node_modules/socket.io-client/package.json').version")"
+	@cp web/node_modules/chart.js/dist/chart.umd.min.js web/static/vendor/chart.umd.min.js
+	@cp web/node_modules/chart.js/LICENSE.md web/static/vendor/chart.js.LICENSE
+	@echo "vendored chart.js $$(node -p "require('./web/node_modules/chart.js/package.json').version")"
