@@ -1,6 +1,9 @@
 """Starts the whole assistant (action server, then Rasa server), waits until each answers,
-prints where to talk to it, and stops everything together. Used by `make run` and by the
-tests that need the real servers."""
+prints where to talk to it, restarts a child that crashes (with backoff, bot/ops/restarts.py),
+and stops everything together. Used by `make run` and by the tests that need the real servers.
+
+Longer than 300 lines: starting, watching, restarting and stopping the children belong together.
+"""
 
 from __future__ import annotations
 
@@ -10,13 +13,16 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from types import FrameType
 
 import requests
 import yaml
 
+from bot.ops.restarts import RestartPolicy
 from bot.settings import PROJECT_ROOT, Settings
 from bot.settings import load as load_settings
 
@@ -29,6 +35,10 @@ CHILD_ENV = {
 
 class StartupError(RuntimeError):
     """A server did not come up; the message names its log file."""
+
+
+class GaveUp(RuntimeError):
+    """A child crashed too often in a short time; the message says which."""
 
 
 @dataclass
@@ -63,10 +73,12 @@ class Server:
         except requests.RequestException:
             return False
 
-    def wait_ready(self, timeout: float, progress: bool) -> float:
+    def wait_ready(self, timeout: float, progress: bool, abort: Callable[[], bool] = lambda: False) -> float:
         started = time.monotonic()
         while True:
             elapsed = time.monotonic() - started
+            if abort():
+                raise KeyboardInterrupt
             if self.process and self.process.poll() is not None:
                 raise StartupError(f"{self.name} exited; see {self.log_path}")
             if self.is_ready():
@@ -105,6 +117,8 @@ class Stack:
     # Rasa -> action server; empty: LAWBOT_ACTION_SECRET, else a random one per start.
     action_secret: str = field(default="", repr=False)
     servers: list[Server] = field(default_factory=list)
+    # The environment every child was started with (a restarted child gets the same).
+    env: dict[str, str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if not self.api_token:
@@ -216,7 +230,7 @@ class Stack:
         self.build()
         # Children share the settings: the same var/ directory (leads database, spool, logs).
         # The secrets go only to the servers that need them (Server.extra_env).
-        env = {
+        self.env = env = {
             **{k: v for k, v in os.environ.items() if k not in (API_TOKEN_ENV, ACTION_SECRET_ENV)},
             **CHILD_ENV,
             "LAWBOT_VAR_DIR": str(self.settings.var_dir),
@@ -232,6 +246,61 @@ class Stack:
     def stop(self) -> None:
         for server in reversed(self.servers):
             server.stop()
+
+    def say(self, message: str, server: Server | None = None) -> None:
+        """On the console, in the supervisor's log and in the child's own log."""
+        stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        print(message, flush=True)
+        logs = [self.settings.var_dir / "log" / "supervisor.log"] + ([server.log_path] if server else [])
+        for path in logs:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                with path.open("a", encoding="utf-8") as log:
+                    log.write(f"{stamp} [supervisor] {message}\n")
+            except OSError:
+                pass
+
+    def watch(
+        self,
+        stopping: Callable[[], bool],
+        clock: Callable[[], float] = time.monotonic,
+        interval: float = 0.5,
+        timeout: float = 240,
+    ) -> None:
+        """Until `stopping()`: restarts every child that exits, after its policy's pause, with
+        the same command and environment, and waits until it answers again. Raises GaveUp
+        when a child crashes too often (the caller stops everything)."""
+        policies = {server.name: RestartPolicy(clock=clock) for server in self.servers}
+        due: dict[str, float] = {}  # child -> when it restarts
+        while not stopping():
+            for server in self.servers:
+                process = server.process
+                if server.name in due or process is None or process.poll() is None:
+                    continue
+                delay = policies[server.name].crashed()
+                code = process.returncode
+                if delay is None:
+                    crashes = policies[server.name].recent_crashes
+                    raise GaveUp(
+                        f"{server.name} exited with code {code}, its {crashes}th crash within "
+                        f"{policies[server.name].window:.0f} s; giving up (see {server.log_path})"
+                    )
+                due[server.name] = clock() + delay
+                self.say(f"{server.name} exited with code {code}; restarting it in {delay:.0f} s", server)
+            for server in self.servers:
+                if server.name in due and clock() >= due[server.name] and not stopping():
+                    del due[server.name]
+                    server.start(self.env)
+                    try:
+                        server.wait_ready(timeout, progress=False, abort=stopping)
+                    except StartupError as error:
+                        self.say(f"{server.name} did not come back: {error}", server)
+                        server.stop()  # stopped: the next round counts the crash
+                        continue
+                    except KeyboardInterrupt:
+                        return
+                    self.say(f"{server.name} restarted and ready", server)
+            time.sleep(interval)
 
     def banner(self) -> str:
         return "\n".join(
@@ -274,16 +343,14 @@ def run_forever() -> int:
         stack.start()
         started = True
         print(stack.banner(), flush=True)
-        while not stopping:
-            for server in stack.servers:
-                if server.process and server.process.poll() is not None:
-                    print(f"{server.name} stopped unexpectedly; see {server.log_path}")
-                    stopping = True
-            time.sleep(1)
+        stack.watch(lambda: stopping)  # a crashed child is restarted, with backoff
     except KeyboardInterrupt:
         pass
     except StartupError as error:
         print(f"\nCould not start: {error}", file=sys.stderr)
+        return 1
+    except GaveUp as error:
+        stack.say(f"Stopping the assistant: {error}")
         return 1
     finally:
         print("\nStopping…", flush=True)

@@ -24,6 +24,15 @@ limit still applies to them.
 
 The hook sits where Rasa hands every channel its `on_new_message` (each channel's
 `blueprint(on_new_message)`), so it holds for any channel, whatever its class does.
+
+A message whose turn meets a failed custom action (the action server down, restarting or
+erroring) is not half-handled: Rasa 3.6 would log the failure, drop the action's events, go on
+predicting and save the tracker (or, in slot extraction, silently leave the answer unfilled),
+which can leave a form asking the wrong question. Here the failure abandons the whole turn
+before the tracker is saved (`ActionFailed`), so the conversation stays as it was before the
+message; the replies of the turn are withdrawn where they were only collected (REST), and the
+user gets a short apology in the conversation's language (both when it has none) and can send
+the same message again.
 """
 
 from __future__ import annotations
@@ -37,8 +46,11 @@ from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any
 
+import yaml
+
 from bot import logfiles
-from bot.limits import Limits
+from bot.language import Language, conversation_language
+from bot.limits import MESSAGES, Limits
 from bot.settings import Settings
 from bot.settings import load as load_settings
 
@@ -54,6 +66,50 @@ RELAYED_CHANNELS = frozenset({"telegram", "wechat"})
 CLIENT_ADDRESS: contextvars.ContextVar[str | None] = contextvars.ContextVar("client_address", default=None)
 
 OnNewMessage = Callable[[Any], Awaitable[Any]]
+# The conversation's language for a message (its tracker's `language` slot and the message).
+LanguageOf = Callable[[str, str], Awaitable["Language | None"]]
+
+_SORRY: dict[Language, str] = yaml.safe_load(MESSAGES.read_text(encoding="utf-8"))["action_failed"]["sorry"]
+
+# Set while a channel's message is handled: a failed custom action then abandons the turn.
+ABANDON_ON_FAILED_ACTION: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "abandon_on_failed_action", default=False
+)
+
+
+class ActionFailed(BaseException):  # noqa: N818
+    """A custom action call failed while a channel's message was handled. A BaseException on
+    purpose: Rasa's processor catches every Exception of an action and carries on; this one
+    passes through it (and its tracker save) up to the guard, which apologizes."""
+
+
+def apology(language: Language | None) -> str:
+    languages: tuple[Language, ...] = (language,) if language else ("zh", "en")
+    return "\n\n".join(_SORRY[lang] for lang in languages)
+
+
+def abandon_turns_on_failed_actions() -> None:
+    """Rasa's RemoteAction.run raises ActionFailed instead of its error while a channel's
+    message is handled (a form's rejection, HTTP 400, stays what it is)."""
+    from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
+
+    original = RemoteAction.run
+    if getattr(original, "abandons_turns", False):
+        return
+
+    async def run(self: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await original(self, *args, **kwargs)
+        except ActionExecutionRejection:
+            raise
+        except Exception as error:
+            if not ABANDON_ON_FAILED_ACTION.get():
+                raise
+            logger.warning("action %s failed (%s); the turn is abandoned", self.name(), type(error).__name__)
+            raise ActionFailed(self.name()) from error
+
+    run.abandons_turns = True  # type: ignore[attr-defined]
+    RemoteAction.run = run
 
 
 def limited_address(address: str | None) -> str | None:
@@ -68,34 +124,63 @@ def limited_address(address: str | None) -> str | None:
     return None if (mapped or ip).is_loopback else address
 
 
-def guard(on_new_message: OnNewMessage, limits: Limits, relayed: bool) -> OnNewMessage:
-    """`on_new_message` behind the limits: a refused message gets the polite answer instead."""
+async def _language_of_text(sender_id: str, text: str) -> Language | None:  # noqa: ARG001
+    return conversation_language(None, text)
+
+
+def guard(
+    on_new_message: OnNewMessage, limits: Limits, relayed: bool, language_of: LanguageOf = _language_of_text
+) -> OnNewMessage:
+    """`on_new_message` behind the limits: a refused message gets the polite answer instead;
+    a turn abandoned on a failed action gets the apology."""
 
     async def guarded(message: Any) -> Any:
         address = None if relayed else limited_address(CLIENT_ADDRESS.get())
         refusal = limits.check(str(message.sender_id), address, message.text)
         if refusal is None:
-            return await on_new_message(message)
+            return await handle(message)
         logger.info("message not passed on: %s", refusal.reason)  # no ids, no text
-        try:
-            await message.output_channel.send_response(
-                message.sender_id, {"text": refusal.answer(message.text)}
-            )
-        except Exception:  # noqa: BLE001 - the channel's own failure, as for any reply
-            logger.warning("could not send the answer to a message not passed on", exc_info=True)
+        await answer(message, refusal.answer(message.text))
         return None
+
+    async def handle(message: Any) -> Any:
+        collected = getattr(message.output_channel, "messages", None)
+        before = len(collected) if isinstance(collected, list) else 0
+        token = ABANDON_ON_FAILED_ACTION.set(True)
+        try:
+            return await on_new_message(message)
+        except ActionFailed:
+            if isinstance(collected, list):
+                del collected[before:]  # the abandoned turn's replies, not yet sent
+            try:
+                language = await language_of(str(message.sender_id), message.text or "")
+            except Exception:  # noqa: BLE001 - the tracker store may be failing too
+                language = None
+            await answer(message, apology(language))
+            return None
+        finally:
+            ABANDON_ON_FAILED_ACTION.reset(token)
 
     return guarded
 
 
-def guard_channels(input_channels: list[Any], limits: Limits) -> None:
+async def answer(message: Any, text: str) -> None:
+    try:
+        await message.output_channel.send_response(message.sender_id, {"text": text})
+    except Exception:  # noqa: BLE001 - the channel's own failure, as for any reply
+        logger.warning("could not send the guard's answer to a message", exc_info=True)
+
+
+def guard_channels(
+    input_channels: list[Any], limits: Limits, language_of: LanguageOf = _language_of_text
+) -> None:
     """Each channel's blueprint gets the guarded handler, whatever its class."""
     for channel in input_channels:
         blueprint = channel.blueprint
         relayed = channel.name() in RELAYED_CHANNELS
 
         def guarded_blueprint(on_new_message: OnNewMessage, _bp: Any = blueprint, _r: bool = relayed) -> Any:
-            return _bp(guard(on_new_message, limits, _r))
+            return _bp(guard(on_new_message, limits, _r, language_of))
 
         channel.blueprint = guarded_blueprint
 
@@ -120,7 +205,16 @@ def serve(args: argparse.Namespace, settings: Settings) -> None:
 
     endpoints = AvailableEndpoints.read_endpoints(args.endpoints)
     input_channels = create_http_input_channels(None, args.credentials)
-    guard_channels(input_channels, Limits.from_settings(settings))
+    abandon_turns_on_failed_actions()
+
+    async def language_of(sender_id: str, text: str) -> Language | None:
+        """The tracker's language slot, as the message may change it (the apology's language)."""
+        agent = getattr(app.ctx, "agent", None)
+        tracker = await agent.tracker_store.retrieve(sender_id) if agent else None
+        current = tracker.get_slot("language") if tracker else None
+        return conversation_language(current if current in ("en", "zh") else None, text)
+
+    guard_channels(input_channels, Limits.from_settings(settings), language_of)
     app = configure_app(
         input_channels,
         cors=args.cors,
