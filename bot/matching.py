@@ -59,11 +59,14 @@ class Match:
 def lead_counts_this_week(
     session: Session, now: datetime, excluding_lead: str | None = None
 ) -> dict[int, int]:
-    """Leads shared with each firm in the past 7 days (failed deliveries do not count: the firm
-    never got them), by firm id. The lead being matched again is left out."""
+    """Leads shared with each firm in the past 7 days (failed and cancelled deliveries do not
+    count: the firm never got them), by firm id. The lead being matched again is left out."""
     query = (
         select(Delivery.firm_id, func.count(func.distinct(Delivery.lead_id)))
-        .where(Delivery.created_at >= now - CAPACITY_WINDOW, Delivery.status != "failed")
+        .where(
+            Delivery.created_at >= now - CAPACITY_WINDOW,
+            Delivery.status.notin_(("failed", "cancelled")),
+        )
         .group_by(Delivery.firm_id)
     )
     if excluding_lead:

@@ -13,8 +13,8 @@ events (bot/transcripts.py). The in-chat conversation is also erased by the trac
 end of the turn (bot/rasa/stores.py), since Rasa writes the turn's events after the action.
 
 Retention: `purge_expired` deletes what is older than `Settings.retention_days`: leads,
-conversations in the tracker store whose last event is older, spooled leads and log files
-(rotated daily, bot/logfiles.py). The delivery worker calls it at start and once an hour.
+conversations in the tracker store whose last event is older, spooled leads, logs (rotated daily,
+bot/logfiles.py), the staff audit and expired staff sessions. The worker runs it at start and hourly.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot import audit, crypto, db, leads, logfiles, spool, transcripts
+from bot import audit, crypto, db, leads, logfiles, spool, staff, transcripts
 from bot.delivery import outbox
 from bot.leads import Lead, LeadEvent
 from bot.settings import Settings
@@ -265,15 +265,15 @@ def purge_expired(
     now: datetime | None = None, *, settings: Settings | None = None, url: str | None = None
 ) -> Report:
     """Deletes everything older than the retention period: leads, conversations, spooled leads,
-    log files (after rotating the active ones, so none holds more than a day). `settings`: the
-    configuration (loaded by default); `url`: the leads database (the configured one by
-    default). Raises db.Unavailable when the leads database is down."""
+    log files (after rotating the active ones), the staff audit and expired staff sessions.
+    `settings`, `url`: configuration, leads database (configured ones by default); raises db.Unavailable."""
     settings = settings or load_settings()
     now = now or db.utcnow()
     cutoff = now - timedelta(days=settings.retention_days)
     with db.session_scope(url or settings.database_url) as session:
         purged_leads = purge_leads(session, cutoff)
         audit.purge_tombstones(session, cutoff)
+        staff.purge_older_than(session, cutoff)
     report = Report(
         leads=purged_leads,
         conversations=transcripts.purge_older_than(settings.tracker_store_url, cutoff),

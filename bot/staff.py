@@ -12,14 +12,15 @@ expires (`SESSION_TTL` after sign-in, whatever happens in between). Disabling an
 resetting its password ends its sessions.
 
 The audit (`staff_audit`) names the staff member, the action and the lead's id (a random
-UUID), never what the lead holds."""
+UUID), never what the lead holds. Retention (bot/privacy.py) deletes its entries older than
+the retention period, and expired sessions, with `purge_older_than`."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -34,7 +35,19 @@ MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
 SESSION_TTL = timedelta(hours=8)
 MIN_PASSWORD = 10
-ACTIONS = ("view", "export", "correct", "status", "note", "contacted", "retry", "signin")
+ACTIONS = (
+    "view",
+    "queue",
+    "export",
+    "correct",
+    "status",
+    "note",
+    "contacted",
+    "retry",
+    "cancel",
+    "withdraw",
+    "signin",
+)
 
 _hasher = PasswordHasher()
 # Checked against when the email is unknown, so such a sign-in takes as long as a real one.
@@ -273,3 +286,11 @@ def audit_page(session: Session, page: int, per_page: int = 100) -> tuple[list[S
         .limit(per_page)
     ).scalars()
     return list(rows), total
+
+
+def purge_older_than(session: Session, cutoff: datetime) -> int:
+    """Retention (bot/privacy.py purge_expired): deletes audit entries older than `cutoff` and
+    every expired session; returns how many audit entries went. Does not commit."""
+    session.execute(delete(StaffSession).where(StaffSession.expires_at < utcnow()))
+    gone = session.execute(delete(StaffAudit).where(StaffAudit.at < cutoff)).rowcount
+    return int(gone or 0)

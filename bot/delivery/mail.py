@@ -40,6 +40,11 @@ ERASURE_LABELS: dict[str, dict[str, str]] = {
     language: {key: text[language] for key, text in _MESSAGES["erasure_notice"].items()}
     for language in ("en", "zh")
 }
+# The same notice when staff withdrew the lead from the firm (event lead.withdrawn).
+WITHDRAWAL_LABELS: dict[str, dict[str, str]] = {
+    language: {key: text[language] for key, text in _MESSAGES["withdrawal_notice"].items()}
+    for language in ("en", "zh")
+}
 LANGUAGE_NAMES: dict[str, dict[str, str]] = {
     language: {code: _MESSAGES["languages"][code][language] for code in ("zh", "en", "ru")}
     for language in ("en", "zh")
@@ -157,10 +162,13 @@ def build_erasure_message(
     """The email telling a firm that the client of a lead it received had their data erased: the
     lead's id and the time only (nothing else about the person is sent again)."""
     first, second = languages_for(firm_languages)
-    lead_id, erased_at = str(notice.get("lead_id")), str(notice.get("erased_at"))
+    withdrawn = notice.get("event") == "lead.withdrawn"
+    labels = WITHDRAWAL_LABELS if withdrawn else ERASURE_LABELS
+    lead_id = str(notice.get("lead_id"))
+    erased_at = str(notice.get("withdrawn_at" if withdrawn else "erased_at"))
     message = EmailMessage()
     message["Subject"] = " / ".join(
-        ERASURE_LABELS[lang]["subject"].format(lead_id=lead_id) for lang in (first, second)
+        labels[lang]["subject"].format(lead_id=lead_id) for lang in (first, second)
     )
     message["From"] = sender
     message["To"] = to
@@ -171,7 +179,7 @@ def build_erasure_message(
     message["X-Lawbot-Lead-Id"] = lead_id
     message["X-Lawbot-Event"] = str(notice.get("event") or "lead.erased")
     for number, lang in enumerate((first, second)):
-        label = ERASURE_LABELS[lang]
+        label = labels[lang]
         body = "\n".join(
             [
                 label["title"].format(lead_id=lead_id),

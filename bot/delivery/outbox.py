@@ -11,16 +11,19 @@ conditional UPDATE on its attempt counter, so two workers can never both win it.
 due again when the lease runs out, and is retried (the idempotency key lets the firm ignore a
 duplicate).
 
-Two kinds of rows: `lead` (a consented lead, `lead_id` set; erasing the lead deletes the row)
-and `erasure` (the notice, event `lead.erased`, that a firm which received a lead gets when the
-lead is erased: `lead_id` is empty, since the lead is gone, and the payload names its id).
+Longer than 300 lines: every kind of row shares one table and one claim, lease and retry
+protocol, which is safe only if it lives in one place.
+
+Three kinds of rows: `lead` (a consented lead, `lead_id` set; erasing the lead deletes the row),
+`erasure` (the notice, event `lead.erased`, that a firm which received a lead gets when the
+lead is erased: `lead_id` is empty, since the lead is gone, and the payload names its id) and
+`withdrawal` (event `lead.withdrawn`: staff took the lead back from a firm that may have
+received it; like an erasure notice it names only the lead's id). Staff may cancel a delivery
+not yet made (`cancelled`: never sent, never retried).
 
 The payload (a copy of the lead: name, phone, email, what happened) and the last error (a
 firm's answer may echo the lead) are encrypted at rest like the lead (bot/crypto.py,
 migration 0006); `lawbot keys rotate` re-encrypts them.
-
-Longer than 300 lines: both kinds share one table and one claim, lease and retry protocol,
-which is safe only if it lives in one place.
 """
 
 from __future__ import annotations
@@ -43,10 +46,10 @@ from bot.settings import DeliverySettings
 from bot.settings import load as load_settings
 
 METHODS = ("webhook", "email")
-KINDS = ("lead", "erasure")
-# The webhook event of each kind (X-Lawbot-Event header; the erasure payload's "event").
-EVENTS = {"lead": "lead.created", "erasure": "lead.erased"}
-DELIVERY_STATUSES = ("pending", "sending", "delivered", "failed")
+KINDS = ("lead", "erasure", "withdrawal")
+# The webhook event of each kind (X-Lawbot-Event header; a notice payload's "event").
+EVENTS = {"lead": "lead.created", "erasure": "lead.erased", "withdrawal": "lead.withdrawn"}
+DELIVERY_STATUSES = ("pending", "sending", "delivered", "failed", "cancelled")
 # Longer than the slowest send (webhook 3 s + 10 s, SMTP 30 s), so a live send is never retaken.
 LEASE = timedelta(minutes=5)
 _KEY_NAMESPACE = uuid.UUID("6f1c1a52-43a4-4a8e-9a51-3a1f3b0d7e21")
@@ -140,23 +143,27 @@ def recipients(session: Session, lead_id: str) -> list[tuple[int, str]]:
 
 
 def enqueue_erasure_notice(
-    session: Session, lead_id: str, firm_id: int, method: str, erased_at: datetime
+    session: Session, lead_id: str, firm_id: int, method: str, erased_at: datetime, kind: str = "erasure"
 ) -> Delivery | None:
     """Adds a pending erasure notice (event `lead.erased`) for a firm that received the lead to the
     caller's transaction (no commit); None when one is already queued. The payload names only
-    the lead's id (a random UUID the firm already has) and when it was erased."""
+    the lead's id (a random UUID the firm already has) and when it was erased. With
+    kind="withdrawal", the same for staff withdrawing the lead (event `lead.withdrawn`)."""
     if method not in METHODS:
         raise ValueError(f"unknown delivery method {method!r}")
-    key = idempotency_key(lead_id, firm_id, method, "erasure")
+    if kind not in ("erasure", "withdrawal"):
+        raise ValueError(f"not a notice: {kind!r}")
+    key = idempotency_key(lead_id, firm_id, method, kind)
     if session.execute(select(Delivery.id).where(Delivery.idempotency_key == key)).first():
         return None
+    at_field = "erased_at" if kind == "erasure" else "withdrawn_at"
     notice = Delivery(
         lead_id=None,
         firm_id=firm_id,
-        kind="erasure",
+        kind=kind,
         method=method,
         idempotency_key=key,
-        payload={"event": EVENTS["erasure"], "lead_id": lead_id, "erased_at": iso(erased_at)},
+        payload={"event": EVENTS[kind], "lead_id": lead_id, at_field: iso(erased_at)},
         status="pending",
         attempts=0,
         next_attempt_at=now(),
@@ -310,7 +317,9 @@ def record_success(session: Session, claim: Claim) -> None:
     row.status, row.last_error, row.delivered_at, row.updated_at = "delivered", None, now(), now()
     session.flush()
     outstanding = session.execute(
-        select(Delivery.id).where(Delivery.lead_id == lead.id, Delivery.status != "delivered").limit(1)
+        select(Delivery.id)
+        .where(Delivery.lead_id == lead.id, Delivery.status.notin_(("delivered", "cancelled")))
+        .limit(1)
     ).first()
     if outstanding is None and lead.status == "matched":
         leads.set_status(session, lead, "delivered")
@@ -346,6 +355,56 @@ def requeue(session: Session, delivery_id: int) -> Delivery:
     row.status, row.attempts, row.next_attempt_at, row.updated_at = "pending", 0, now(), now()
     session.commit()
     return row
+
+
+def cancel(session: Session, delivery_id: int) -> Delivery:
+    """Staff's "do not send" for a delivery not yet made (pending or failed; not while a worker is
+    sending it): it becomes `cancelled` and is never sent or retried. Does not commit."""
+    row: Delivery | None = session.get(Delivery, delivery_id)
+    if row is None:
+        raise ValueError(f"no delivery {delivery_id}")
+    if row.status not in ("pending", "failed"):
+        raise ValueError(
+            f"delivery {delivery_id} is {row.status}: only a pending or failed one can be cancelled"
+        )
+    row.status, row.updated_at = "cancelled", now()
+    return row
+
+
+def withdraw(session: Session, lead_id: str, firm_id: int, at: datetime) -> list[Delivery]:
+    """Takes a lead back from a firm: its deliveries to the firm not yet made are cancelled, and
+    for each method by which the firm may have received it (tried at least once) a withdrawal
+    notice is queued. Returns the notices queued. Does not commit."""
+    rows = session.execute(
+        select(Delivery).where(
+            Delivery.lead_id == lead_id, Delivery.firm_id == firm_id, Delivery.kind == "lead"
+        )
+    ).scalars()
+    notices: list[Delivery] = []
+    found = False
+    for row in rows:
+        found = True
+        if row.status == "sending":
+            raise ValueError(f"delivery {row.id} is being sent now: try again in a moment")
+        reached = row.attempts > 0
+        if row.status in ("pending", "failed"):
+            row.status, row.updated_at = "cancelled", now()
+        if reached:
+            notice = enqueue_erasure_notice(session, lead_id, firm_id, row.method, at, kind="withdrawal")
+            if notice is not None:
+                notices.append(notice)
+    if not found:
+        raise ValueError(f"the lead was never sent to firm {firm_id}")
+    return notices
+
+
+def notices_for(session: Session, lead_id: str, firm_ids: set[int]) -> list[Delivery]:
+    """The withdrawal notices queued for this lead (found by their idempotency keys)."""
+    keys = [idempotency_key(lead_id, f, m, "withdrawal") for f in firm_ids for m in METHODS]
+    if not keys:
+        return []
+    query = select(Delivery).where(Delivery.idempotency_key.in_(keys)).order_by(Delivery.id)
+    return list(session.execute(query).scalars())
 
 
 def listing(session: Session, status: str | None = None, lead_id: str | None = None) -> list[Delivery]:

@@ -43,7 +43,7 @@ def _send_email(firm: Firm, claim: outbox.Claim) -> None:
     if not firm.contact_email:
         raise DeliveryError("the firm no longer has a contact email", permanent=True)
     smtp = load_settings().smtp
-    build = mail.build_erasure_message if claim.kind == "erasure" else mail.build_message
+    build = mail.build_message if claim.kind == "lead" else mail.build_erasure_message  # or withdrawal
     message = build(claim.payload, firm.contact_email, firm.languages, claim.idempotency_key, smtp.sender)
     mail.send(message, smtp)
 

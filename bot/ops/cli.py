@@ -247,7 +247,7 @@ def build_parser() -> argparse.ArgumentParser:
     deliveries.set_defaults(handler=_deliveries)
     delivery_commands = deliveries.add_subparsers(dest="deliveries_command", required=True)
     listed = delivery_commands.add_parser("list", help="deliveries, oldest first")
-    listed.add_argument("--status", choices=("pending", "sending", "delivered", "failed"))
+    listed.add_argument("--status", choices=("pending", "sending", "delivered", "failed", "cancelled"))
     listed.add_argument("--lead", help="only this lead's (full id)")
     retry = delivery_commands.add_parser("retry", help="queue a failed delivery again")
     retry.add_argument("id", type=int)

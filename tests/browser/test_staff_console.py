@@ -124,6 +124,28 @@ def _seed(var_dir) -> dict[str, str]:
                 text("insert into events (sender_id, type_name, data) values ('web:breach', :t, :d)"),
                 {"t": event["event"], "d": staff_transcript.seal_event(event)},
             )
+        # Conversations that stopped before a lead, for the dashboard's drop-off chart.
+        for n, stop in enumerate(("intake_form", "intake_form", "contact_form")):
+            for event in (
+                {
+                    "event": "user",
+                    "text": "你好",
+                    "parse_data": {"intent": {"name": "greet", "confidence": 0.99}},
+                },
+                {"event": "action", "name": stop},
+                {"event": "bot", "text": "请问对方是哪家公司？", "data": {}},
+            ):
+                connection.execute(
+                    text(
+                        "insert into events (sender_id, type_name, action_name, data) values (:s, :t, :a, :d)"
+                    ),
+                    {
+                        "s": f"web:gone{n}",
+                        "t": event["event"],
+                        "a": event.get("name"),
+                        "d": staff_transcript.seal_event(event),
+                    },
+                )
     tracker.dispose()
     return {"breach": breach_id, "delivery": delivery_id}
 
@@ -183,6 +205,8 @@ def test_a_day_at_the_console(console, page):
     base, ids = console
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    blocked: list[str] = []  # what the CSP refused (Chromium reports it on the console)
+    page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
     sign_in(page, base)
     page.wait_for_url(f"{base}/staff/leads")
     assert page.locator("tr.lead").count() == 4
@@ -214,10 +238,18 @@ def test_a_day_at_the_console(console, page):
     assert "data_breach → personal_info" in page.locator("#history").inner_text()
     assert "admin@example.com" in page.locator("#history").inner_text()
 
-    # Retry the failed delivery.
+    # Retry the failed delivery, then cancel it (never sent; nothing to send it elsewhere).
     page.click("button.retry")
     page.wait_for_load_state()
     assert "pending" in page.locator("tr.delivery").inner_text()
+    # No form on the page could send the lead anywhere: only these actions exist.
+    forms = page.eval_on_selector_all("form", "fs => fs.map(f => new URL(f.action).pathname)")
+    known = ("/correct", "/status", "/contacted", "/note", "/retry", "/cancel", "/withdraw", "/logout")
+    assert forms and all(action.endswith(known) for action in forms), forms
+    page.click("button.cancel")
+    page.wait_for_load_state()
+    assert "cancelled" in page.locator("tr.delivery").inner_text()
+    assert page.locator("button.retry").count() == 0 and page.locator("#withdraw").count() == 0
 
     # Export the queue as CSV.
     page.goto(f"{base}/staff/leads?topic=contract")
@@ -229,11 +261,18 @@ def test_a_day_at_the_console(console, page):
     # The audit, as admin: the view, the correction, the retry, the export.
     page.goto(f"{base}/staff/audit")
     actions = page.locator("td.action").all_inner_texts()
-    assert {"view", "correct", "retry", "export", "signin"} <= set(actions)
+    assert {"queue", "view", "correct", "retry", "cancel", "export", "signin"} <= set(actions)
 
-    # The dashboard draws its charts without scripts (the CSP allows none from outside).
+    # The dashboard: charts drawn by the vendored Chart.js from /static (the CSP allows no other
+    # script), the tables as their text.
     page.click("a[href='/staff/dashboard']")
-    assert page.locator("#weekly svg.col").count() > 0 and not page.js_errors
+    page.wait_for_function(
+        "() => window.Chart && Chart.getChart('chart-weekly') && Chart.getChart('chart-dropoff')"
+    )
+    weekly = page.evaluate("() => Chart.getChart('chart-weekly').data.datasets.map(d => d.label)")
+    assert {"contract", "personal_info"} <= set(weekly)
+    assert page.locator("figure.chart.drawn").count() == 4 and page.locator("#weekly svg.col").count() > 0
+    assert page.locator(".chart-fallback").is_hidden() and not page.js_errors and not blocked
     save_screenshot(page, "dashboard")
 
 
@@ -243,6 +282,8 @@ def test_what_the_console_refuses(console, page, browser):
     page.goto(f"{base}/staff/leads/{ids['breach']}")
     assert page.url.startswith(f"{base}/staff/login")
     assert page.request.get(f"{base}/staff/leads.csv").status == 401
+    assert page.request.get(f"{base}/staff/leads", headers={"Accept": "application/json"}).status == 401
+    assert page.request.get(f"{base}/staff/leads.json").status == 401
 
     # A wrong password, then the lock-out (even the right password is refused).
     sign_in(page, base, email="lock@example.com", password="wrong password")

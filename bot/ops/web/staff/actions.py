@@ -1,6 +1,10 @@
 """What staff do to a lead from its page (every form carries the session's CSRF token, checked
 by the guard in `auth`): correct the topic or urgency, change the status, add a note, mark the
-person contacted, retry a failed delivery. Each is kept twice: as a lead event with who did it
+person contacted, retry a failed delivery, cancel a delivery not yet made, withdraw the lead
+from a firm (the firm gets a `lead.withdrawn` notice through the outbox, like an erasure
+notice, if it may have received the lead). There is no action that sends a lead anywhere new:
+the console only retries deliveries created when the user agreed to those firms by name.
+Each is kept twice: as a lead event with who did it
 (encrypted with the lead, erased with it) and as a staff audit entry without personal data.
 A refused action (a status the lifecycle forbids) answers 400 and changes nothing."""
 
@@ -89,6 +93,54 @@ async def retry(request: web.Request) -> web.StreamResponse:
     raise web.HTTPSeeOther(f"/staff/leads/{lead_id}")
 
 
+async def cancel(request: web.Request) -> web.StreamResponse:
+    signed = user(request)
+    assert signed is not None
+    try:
+        delivery_id = int(request.match_info["delivery_id"])
+    except ValueError:
+        raise web.HTTPNotFound() from None
+    with db.session_scope(config(request).database_url) as session:
+        row = session.get(outbox.Delivery, delivery_id)
+        if row is None or row.lead_id is None:
+            return page(request, "message.html", status=404, message_key="not_found")
+        lead_id = row.lead_id
+        try:
+            outbox.cancel(session, delivery_id)
+        except ValueError as error:
+            return _refused(request, str(error))
+        leads.record_event(
+            session, row.lead, "delivery_cancelled", detail={"by": signed.email, "delivery": delivery_id}
+        )
+        staff.record(session, signed, "cancel", lead_id=lead_id, detail={"delivery": delivery_id})
+    raise web.HTTPSeeOther(f"/staff/leads/{lead_id}")
+
+
+async def withdraw(request: web.Request) -> web.StreamResponse:
+    signed = user(request)
+    assert signed is not None
+    lead_id = request.match_info["lead_id"]
+    form = await request.post()
+    try:
+        firm_id = int(str(form.get("firm", "")))
+    except ValueError:
+        return _refused(request, "no firm")
+    with db.session_scope(config(request).database_url) as session:
+        lead = leads.find(session, lead_id)
+        if lead is None:
+            return page(request, "message.html", status=404, message_key="not_found")
+        try:
+            notices = outbox.withdraw(session, lead.id, firm_id, outbox.now())
+        except ValueError as error:
+            return _refused(request, str(error))
+        detail = {"firm": firm_id, "notices": len(notices)}
+        leads.record_event(session, lead, "withdrawn", detail={"by": signed.email, **detail})
+        staff.record(session, signed, "withdraw", lead_id=lead.id, detail=detail)
+    raise web.HTTPSeeOther(f"/staff/leads/{lead_id}")
+
+
 def setup(app: web.Application) -> None:
+    app.router.add_post("/staff/leads/{lead_id}/withdraw", withdraw)
     app.router.add_post("/staff/leads/{lead_id}/{action}", act)
     app.router.add_post("/staff/deliveries/{delivery_id}/retry", retry)
+    app.router.add_post("/staff/deliveries/{delivery_id}/cancel", cancel)

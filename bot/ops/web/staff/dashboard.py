@@ -1,6 +1,8 @@
 """The dashboard (/staff/dashboard): bot/staff_dashboard.py's figures and the drop-off by step
-of conversations without a lead, as tables with bars drawn in SVG by the template (no script,
-nothing from outside the app: the page's CSP allows neither)."""
+of conversations without a lead. Charts are drawn in the browser by Chart.js, vendored into
+web/static/vendor/ (`make widget-vendor`) and served from /static like the page's own script
+(web/static/staff/dashboard.js), which reads the figures from a JSON data block: nothing inline,
+nothing from outside the app, as the CSP demands. The tables (with SVG bars) are the text version."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """The lead queue (/staff/leads), its CSV export (/staff/leads.csv) and a lead's page
 (/staff/leads/<id>) with the transcript, matches, deliveries and history. Viewing a lead and
-exporting are written to the staff audit (bot/staff.py); the queue itself is not (it is the
-inbox, opened all day), but every lead opened from it is."""
+exporting are written to the staff audit (bot/staff.py), and so is every page of the queue
+opened (`queue`: which page of which filters; a search's words are not kept, they may be a
+name or a phone number, only that there was one)."""
 
 from __future__ import annotations
 
@@ -32,12 +33,19 @@ async def home(request: web.Request) -> web.StreamResponse:  # noqa: ARG001
     raise web.HTTPSeeOther("/staff/leads")
 
 
+def _queue_detail(query: staff_queue.Query, shown: int) -> dict[str, Any]:
+    """What the audit keeps of a queue page: the filters and page, not the search's words."""
+    filters = {key: value for key, value in query.params().items() if key not in ("q", "page")}
+    return {"page": query.page, "filters": filters, "search": bool(query.q), "shown": shown}
+
+
 async def queue_page(request: web.Request) -> web.Response:
     query = staff_queue.Query.from_params(request.query)
     with db.session_scope(config(request).database_url) as session:
         result = staff_queue.queue(session, query)
         found = staff_queue.choices(session)
         rows = [(lead.to_dict(), result.flags.get(lead.id, [])) for lead in result.leads]
+        staff.record(session, _signed(request), "queue", detail=_queue_detail(query, len(rows)))
     found["topic"] = sorted(set(found["topic"]) | set(topic_codes()))
     found["urgency"] = sorted(set(found["urgency"]) | set(URGENCIES))
     found["status"] = sorted(set(found["status"]) | set(leads.STATUSES))
@@ -83,7 +91,13 @@ async def lead_page(request: web.Request) -> web.Response:
         shown = lead.to_dict()
         history = leads.events(session, lead)
         deliveries = [row.to_dict() for row in outbox.listing(session, lead_id=lead.id)]
+        notices = [
+            row.to_dict() for row in outbox.notices_for(session, lead.id, {d["firm_id"] for d in deliveries})
+        ]
         firms = _firm_names(session, {row["firm_id"] for row in deliveries})
+        # The firms the lead can be withdrawn from: those it was meant for and not yet withdrawn.
+        withdrawn = {row["firm_id"] for row in notices}
+        withdrawable = sorted({d["firm_id"] for d in deliveries if d["status"] != "cancelled"} - withdrawn)
         contacted = bool(staff_queue.contacted_ids(session, [lead.id]))
         flags = staff_queue.needs_action(session, [lead])[lead.id]
         staff.record(session, _signed(request), "view", lead_id=lead.id)
@@ -94,6 +108,8 @@ async def lead_page(request: web.Request) -> web.Response:
         lead=shown,
         history=history,
         deliveries=deliveries,
+        notices=notices,
+        withdrawable=withdrawable,
         firms=firms,
         contacted=contacted,
         flags=flags,
