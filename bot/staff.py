@@ -6,10 +6,11 @@ counts failures per account; after `MAX_FAILURES` in a row the account is locked
 `LOCKOUT` (a correct password does not open it earlier). An unknown email costs the same hash
 check as a known one, so timing does not tell which emails have accounts.
 
-Sessions live in the database (`staff_sessions`): the browser holds a random token in an
-HttpOnly cookie; the table keeps only its SHA-256, the session's CSRF token and when it
-expires (`SESSION_TTL` after sign-in, whatever happens in between). Disabling an account or
-resetting its password ends its sessions.
+Sessions (aiohttp-session's, stored here by bot/ops/web/staff/sessions.py) live in the table
+`staff_sessions`: the cookie holds a random token; the table only its SHA-256, the account, the
+session's CSRF secret (which its itsdangerous tokens sign) and its expiry (`SESSION_TTL` after
+sign-in). Every instance reads the table, so signing out, disabling an account or resetting its
+password ends its sessions everywhere.
 
 The audit (`staff_audit`) names the staff member, the action and the lead's id (a random
 UUID), never what the lead holds. Retention (bot/privacy.py) deletes its entries older than
@@ -115,12 +116,14 @@ class StaffAudit(Base):  # type: ignore[misc]  # SQLAlchemy 1.4 declarative base
 
 @dataclass(frozen=True)
 class SignedIn:
-    """The staff member behind a request's session."""
+    """The staff member behind a session; `csrf` is its CSRF secret (forms carry a signed,
+    expiring token of it), `created` when it began (Unix seconds)."""
 
     user_id: int
     email: str
     role: str
     csrf: str
+    created: int
 
     @property
     def admin(self) -> bool:
@@ -226,14 +229,14 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def open_session(session: Session, user: StaffUser) -> str:
-    """A new session for the user; returns the token for the cookie. Does not commit."""
+def open_session(session: Session, user_id: int) -> str:
+    """A new session for the account; returns the token for the cookie. Does not commit."""
     token = secrets.token_urlsafe(32)
     now = utcnow()
     session.add(
         StaffSession(
             token_hash=_token_hash(token),
-            user_id=user.id,
+            user_id=user_id,
             csrf=secrets.token_urlsafe(32),
             created_at=now,
             expires_at=now + SESSION_TTL,
@@ -258,7 +261,8 @@ def signed_in(session: Session, token: str | None) -> SignedIn | None:
     expires_at = as_utc(held.expires_at)
     if not user.active or expires_at is None or expires_at <= utcnow():
         return None
-    return SignedIn(user_id=user.id, email=user.email, role=user.role, csrf=held.csrf)
+    created = int((expires_at - SESSION_TTL).timestamp())  # sessions last SESSION_TTL exactly
+    return SignedIn(user_id=user.id, email=user.email, role=user.role, csrf=held.csrf, created=created)
 
 
 def close_session(session: Session, token: str | None) -> None:

@@ -265,7 +265,7 @@ def test_the_session_cookie_is_secure_over_https():
     from aiohttp import web
     from aiohttp.test_utils import make_mocked_request
 
-    from bot.ops.web.staff import auth
+    from bot.ops.web.staff.sessions import SESSION_COOKIE, StaffSessionStorage
 
     transport = mock.Mock()
     transport.get_extra_info.side_effect = lambda name, default=None: (
@@ -274,8 +274,10 @@ def test_the_session_cookie_is_secure_over_https():
     request = make_mocked_request("GET", "/staff/login", transport=transport)
     assert request.secure
     response = web.Response()
-    auth._cookie(request, response, auth.SESSION_COOKIE, "token", 60)
-    assert response.cookies[auth.SESSION_COOKIE]["secure"] is True
+    StaffSessionStorage().set_session_cookie(request, response, "token")
+    cookie = response.cookies[SESSION_COOKIE]
+    assert cookie["secure"] is True and cookie["httponly"] is True and cookie["samesite"] == "Lax"
+    assert cookie["path"] == "/staff" and cookie["max-age"] == str(int(staff.SESSION_TTL.total_seconds()))
 
 
 def test_a_wrong_password_is_refused_and_repeated_failures_lock_the_account(console):

@@ -1,4 +1,5 @@
-"""The intake staff console under /staff on the web app: sign-in (`auth`), the lead queue and
+"""The intake staff console under /staff on the web app: sign-in (`auth`; sessions through
+aiohttp-session stored by `sessions`, CSRF tokens by itsdangerous in `csrf`), the lead queue and
 a lead's page (`leads`), the actions on a lead (`actions`), the audit log for admins (`admin`), the conversations
 that did not become leads (`conversations`) and the figures (`dashboard`).
 Pages are rendered by `render` from web/templates/staff/ with the texts of

@@ -15,6 +15,7 @@ from aiohttp import web
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from bot.ops.web.config import TEMPLATE_DIR
+from bot.ops.web.staff.csrf import token as csrf_token
 from bot.staff import SignedIn
 
 LANGUAGES = ("zh", "en")
@@ -78,7 +79,7 @@ def page(request: web.Request, template: str, status: int = 200, **context: Any)
             t=translator(lang),
             lang=lang,
             user=signed,
-            csrf=signed.csrf if signed else "",
+            csrf=csrf_token(signed.csrf) if signed else "",
             here=request.path_qs,
             **context,
         )
