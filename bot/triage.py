@@ -13,8 +13,9 @@ thesis or a film *about* detention or ransomware). Dates count from the day the 
 a time inside a condition binds only as an ultimatum ("unless we pay by Friday"); what a work,
 a product or a story is about, and the plot told after "we are writing a novel", are topics.
 
-The engine is split in five modules: bot/triage_text.py (vocabulary, clauses, scopes),
-bot/triage_rules.py (the cues of a clause), bot/triage_dates.py (dates and durations),
+The engine is split in six modules: bot/triage_text.py (vocabulary, clauses, scopes),
+bot/triage_rules.py (the cues of a clause), bot/triage_authority.py (police and regulators,
+cancellers), bot/triage_dates.py (dates and durations),
 bot/triage_calendar.py (numbers, calendar arithmetic, what day the message says it is) and this
 one (the public face, the message as a whole, deadlines). The word lists live in
 bot/knowledge/triage.yml; the modules hold only the logic. Pure domain: no Rasa in here."""
@@ -26,18 +27,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Mapping, Sequence
 
+from bot.triage_authority import authority_contacts, cancellers, user_says_not_urgent
 from bot.triage_calendar import anchored_today
 from bot.triage_dates import DONE_WITHIN, times
-from bot.triage_rules import (
-    Hit,
-    authority_contacts,
-    cancellers,
-    detentions,
-    incidents,
-    insider_acts,
-    still_going,
-    user_says_not_urgent,
-)
+from bot.triage_rules import Hit, detentions, incidents, insider_acts, still_going
 from bot.triage_text import (
     CJK,
     Clause,

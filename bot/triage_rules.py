@@ -14,7 +14,6 @@ from bot.triage_text import (
     about_others,
     entity_rx,
     framed,
-    generic_law,
     has_authority,
     hypothetical,
     in_title,
@@ -64,10 +63,22 @@ def _entities(clause: Clause) -> list[_Entity]:
     return result
 
 
+_PREPOSITION_BEFORE = re.compile(
+    r"\b(?:for|at|in|with|of|from|on|about|into|to|by)\s+(?:(?:a|an|the|his|her|their|our|my|some)\s+)?"
+    r"(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+
+
 def _patient(clause: Clause, match: re.Match[str], direction: str) -> _Entity | None:
     entities = _entities(clause)
     left = [e for e in entities if e.end <= match.start()]
     right = [e for e in entities if e.start >= match.start() and e not in left]
+    # "works in support for a lending app and was detained": the noun after a preposition is not
+    # the subject; the person named before it is.
+    subjects = [e for e in left if not _PREPOSITION_BEFORE.search(clause.text[: e.start])]
+    if not CJK.match(match.group()) and subjects and subjects[-1].person and left[-1] not in subjects:
+        left = subjects
     if direction == "left":
         return left[-1] if left else None
     # "扣留了我的同事": an active Chinese verb takes what follows it (not after 被/让).
@@ -255,44 +266,3 @@ def still_going(clauses: Sequence[Clause]) -> Iterator[Hit]:
         for match in rx("incident.still_going").finditer(clause.text):
             if not hypothetical(clause, match.start()):
                 yield Hit("ongoing_incident", clause.offset + match.start(), continuing=True)
-
-
-def authority_contacts(clause: Clause, detained: Sequence[Hit] = ()) -> Iterator[Hit]:
-    """Police or regulator contact. Taking a person away is a detention, not also a contact."""
-    if generic_law(clause):
-        return
-    authority = has_authority(clause)
-    commercial = clause.has("authority.commercial")
-    if about_others(clause) or (commercial and not authority):
-        return
-    platform = clause.has("authority.platform") and not authority
-
-    def taking(match: re.Match[str]) -> bool:
-        start, end = clause.offset + match.start(), clause.offset + match.end()
-        return any(d.position < end and start < d.end for d in detained)
-
-    for match in rx("authority.intrinsic").finditer(clause.text):
-        if real(clause, match.start()) and not platform and not taking(match):
-            yield Hit("authority_contact", clause.offset + match.start())
-    if authority and not commercial:
-        for match in rx("authority.with_authority").finditer(clause.text):
-            if not taking(match) and real(clause, match.start()):
-                yield Hit("authority_contact", clause.offset + match.start())
-    for match in rx("authority.received").finditer(clause.text):
-        # What arrived may be named further on in the sentence ("收到通知，如果…不答复，将吊销…").
-        at = clause.in_sentence + match.start()
-        rest = clause.sentence_text[max(0, at - 40) : at + 60]
-        official = bool(rx("authority.official_documents").search(rest))
-        document = bool(rx("authority.documents").search(rest))
-        if (official or (authority and document)) and not commercial and real(clause, match.start()):
-            yield Hit("authority_contact", clause.offset + match.start())
-
-
-def cancellers(clause: Clause, path: str) -> Iterator[int]:
-    for match in rx(path).finditer(clause.text):
-        if not negated(clause, match.start()) and not hypothetical(clause, match.start()):
-            yield clause.offset + match.start()
-
-
-def user_says_not_urgent(clauses: Sequence[Clause]) -> bool:
-    return any(rx("deadline.none").search(c.text) for c in clauses)

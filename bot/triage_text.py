@@ -288,9 +288,12 @@ def framed(clause: Clause, at: int) -> bool:
 
 
 def names_authority(clause: Clause) -> bool:
-    """An authority acts in the clause: named there, and not inside the name or the topic of a
-    product ("Police Radar")."""
-    return any(not framed(clause, m.start()) for m in entity_rx("authority").finditer(clause.text))
+    """An authority acts in the clause: not in a product's name ("Police Radar"), not posed as ("自称公安")."""
+    posed = rx("entities.impostor")
+    return any(
+        not framed(clause, m.start()) and not posed.search(clause.text[max(0, m.start() - 30) : m.start()])
+        for m in entity_rx("authority").finditer(clause.text)
+    )
 
 
 def has_authority(clause: Clause) -> bool:

@@ -1004,3 +1004,117 @@ def test_the_evaluation_never_prints_held_out_texts(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert secret not in printed and "held-out files (texts not shown)" in printed
     assert "明天开会讨论合同" in printed  # development files still show their misses
+
+
+# ---------------------------------------------------------------- round writer3: kinds of phrasing
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "A pop-up on every laptop is demanding 3 BTC and the shared drive keeps renaming files to .crypt",
+        "Our CRM admin password was reset by someone else again this morning and we're locked out",
+        "The backup server has been sending data to an unknown IP in Singapore for the past four hours",
+        "Users say their wallets were logged in from other countries overnight and funds moved away",
+        "Our order webhook was tampered with and payouts are still going to strange accounts",
+        "小程序后台被人登进去了，现在还在改商品价格",
+        "我们的找回密码接口被人疯狂刷，到现在还停不下来",
+        "客户信息肯定是漏了，今天好多客户接到诈骗电话",
+        "今天有人在论坛上公开了我们的内部代码和服务器密码",
+        "官方微博从凌晨开始一直在群发赌博链接，我们根本没登过",
+    ],
+)
+def test_incidents_told_without_the_usual_words(message):
+    assert "ongoing_incident" in reasons(message)
+
+
+@pytest.mark.parametrize(
+    "message, reason",
+    [
+        ("My cousin was taken from his office in Daoli at noon by two plainclothes police", "detention"),
+        (
+            "My sister works in customer support for a lending app and was criminally detained on Monday",
+            "detention",
+        ),
+        ("我弟回来以后今天在宿舍被警察带走了", "detention"),
+        ("Our shop was named in an MIIT circular this week and we were told to fix it", "authority_contact"),
+        (
+            "The police say our bulk SMS account was used to send scam texts and want to meet our CEO",
+            "authority_contact",
+        ),
+        ("海关缉私局的人今天来公司了，要我们把出口记录拿出来", "authority_contact"),
+        ("HR says if I don't sign the new contract by Friday I lose my bonus", "deadline"),
+        ("The claim papers were served on Monday and we must file a defence within 10 days", "deadline"),
+    ],
+)
+def test_ways_of_saying_held_contacted_or_due(message, reason):
+    assert reason in reasons(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "A guy in my chat group says the police will fine anyone who uses a VPN. Is that true?",
+        "A blogger claimed years ago that our startup stole his design. Nothing has happened since.",
+        "I'm recording a podcast episode: what rights does a person in police custody have?",
+        "最近在追一部警匪剧，里面说嫌疑人被抓以后24小时内通知家属，是真的吗",
+        "我表哥以前在一家网贷公司上班，老板被抓了，已经好几年了，他现在想换工作",
+        "我妈接到一个自称公安的电话让她转账，这肯定是诈骗吧",
+        "Someone pretending to be from the police called my dad asking for his bank card number",
+    ],
+)
+def test_hearsay_old_stories_works_and_impostors_are_not_urgent(message):
+    assert reasons(message) == set()
+
+
+def test_the_visit_that_took_someone_is_the_detention_not_also_a_contact():
+    assert reasons("Police came to his flat this morning and took my husband away") == {"detention"}
+    assert reasons("昨天警察上门把我弟弟抓了") == {"detention"}
+    # A visit in its own sentence, with its own acts, still counts.
+    assert reasons("Police came this morning and copied our servers. They took my husband too.") == {
+        "detention",
+        "authority_contact",
+    }
+
+
+@pytest.mark.parametrize(
+    "message, expected",
+    [
+        (
+            "Since this morning somebody has been logging into our CRM with the intern's login and deleting deals",
+            {"ongoing_incident"},
+        ),
+        ("数据库的数据还在漏，我们查不出口子在哪", {"ongoing_incident"}),
+        ("我们小程序现在还在被人登录操作，改了好多商品", {"ongoing_incident"}),
+        (
+            "The cyber police phoned today: our hacked server is still attacking other companies",
+            {"ongoing_incident", "authority_contact"},
+        ),
+        ("网警今天突击检查了公司，把财务带回去做笔录，到现在还没回来", {"detention", "authority_contact"}),
+    ],
+)
+def test_both_reasons_when_both_are_told(message, expected):
+    assert reasons(message) == expected
+
+
+@pytest.mark.parametrize(
+    "message, expected",
+    [
+        # Hearsay about the present still counts; only hearsay about what might happen does not.
+        (
+            "My colleague said the police are at our office right now copying our servers",
+            {"authority_contact"},
+        ),
+        ("A customer says our data is still being sold on Telegram right now", {"ongoing_incident"}),
+        # A work named before a colon does not swallow the real matter after it.
+        (
+            "We're preparing a slide deck for the board: the hacker is still in our network",
+            {"ongoing_incident"},
+        ),
+        # "周五以前在…" is a deadline, not long ago; a missing page is no leak.
+        ("网信办要求周五以前在系统里提交整改报告", {"authority_contact", "deadline"}),
+        ("备案资料漏了一份，今天被退回了", set()),
+    ],
+)
+def test_the_new_guards_keep_real_matters(message, expected):
+    assert reasons(message) == expected

@@ -1,0 +1,57 @@
+"""Contact with the police or a regulator in one clause (for the triage engine, bot/triage.py),
+and the words that cancel a finding: released, contained, resolved, "not urgent"."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator, Sequence
+
+from bot.triage_rules import Hit
+from bot.triage_text import Clause, about_others, generic_law, has_authority, hypothetical, negated, real, rx
+
+
+def authority_contacts(clause: Clause, detained: Sequence[Hit] = ()) -> Iterator[Hit]:
+    """Police or regulator contact. Taking a person away is a detention, not also a contact."""
+    if generic_law(clause):
+        return
+    authority = has_authority(clause)
+    commercial = clause.has("authority.commercial")
+    if about_others(clause) or (commercial and not authority):
+        return
+    platform = clause.has("authority.platform") and not authority
+
+    def taking(match: re.Match[str]) -> bool:
+        start, end = clause.offset + match.start(), clause.offset + match.end()
+        return any(d.position < end and start < d.end for d in detained)
+
+    # "Police came to his office and took him away": the visit is the detention's, not a contact.
+    arrival = rx("authority.arrival")
+
+    def visit_for_detention(match: re.Match[str]) -> bool:
+        return bool(detained) and bool(arrival.fullmatch(match.group()))
+
+    for match in rx("authority.intrinsic").finditer(clause.text):
+        if real(clause, match.start()) and not platform and not taking(match):
+            yield Hit("authority_contact", clause.offset + match.start())
+    if authority and not commercial:
+        for match in rx("authority.with_authority").finditer(clause.text):
+            if not taking(match) and not visit_for_detention(match) and real(clause, match.start()):
+                yield Hit("authority_contact", clause.offset + match.start())
+    for match in rx("authority.received").finditer(clause.text):
+        # What arrived may be named further on in the sentence ("收到通知，如果…不答复，将吊销…").
+        at = clause.in_sentence + match.start()
+        rest = clause.sentence_text[max(0, at - 40) : at + 60]
+        official = bool(rx("authority.official_documents").search(rest))
+        document = bool(rx("authority.documents").search(rest))
+        if (official or (authority and document)) and not commercial and real(clause, match.start()):
+            yield Hit("authority_contact", clause.offset + match.start())
+
+
+def cancellers(clause: Clause, path: str) -> Iterator[int]:
+    for match in rx(path).finditer(clause.text):
+        if not negated(clause, match.start()) and not hypothetical(clause, match.start()):
+            yield clause.offset + match.start()
+
+
+def user_says_not_urgent(clauses: Sequence[Clause]) -> bool:
+    return any(rx("deadline.none").search(c.text) for c in clauses)
