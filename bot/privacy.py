@@ -15,6 +15,9 @@ end of the turn (bot/rasa/stores.py), since Rasa writes the turn's events after 
 Retention: `purge_expired` deletes what is older than `Settings.retention_days`: leads,
 conversations in the tracker store whose last event is older, spooled leads, logs (rotated daily,
 bot/logfiles.py), the staff audit and expired staff sessions. The worker runs it at start and hourly.
+Both reach the event consumer's conversation rows too (bot/events.py, production profile).
+
+Longer than 300 lines: erasure and retention across every store belong in one place.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot import audit, crypto, db, leads, logfiles, spool, staff, transcripts
+from bot import audit, crypto, db, events, leads, logfiles, spool, staff, transcripts
 from bot.delivery import outbox
 from bot.leads import Lead, LeadEvent
 from bot.settings import Settings
@@ -124,6 +127,7 @@ def erase(
             contacts = [dict(lead.contact or {}) for lead in found]
             keys = [lead.idempotency_key for lead in found] + [r["idempotency_key"] for r in spooled]
             counts = {**_delete_leads(session, found), "spooled": len(spooled)}
+            events.erase(session, conversations)  # the dashboard's row of each
             entry = audit.record(session, actor, scope, counts, lead_ids=lead_ids, erased_keys=keys)
             session.flush()
             entry_id = int(entry.id)
@@ -256,6 +260,8 @@ def purge_unconsented(
     }
     doomed = [sender_id for sender_id in stale if sender_id not in consented]
     transcripts.erase(settings.tracker_store_url, doomed)
+    with db.session_scope(url or settings.database_url) as session:
+        events.erase(session, doomed)
     if doomed:
         log.info("deleted %d conversation(s) that never reached consent", len(doomed))
     return len(doomed)
@@ -274,6 +280,7 @@ def purge_expired(
         purged_leads = purge_leads(session, cutoff)
         audit.purge_tombstones(session, cutoff)
         staff.purge_older_than(session, cutoff)
+        events.purge_older_than(session, cutoff)
     report = Report(
         leads=purged_leads,
         conversations=transcripts.purge_older_than(settings.tracker_store_url, cutoff),

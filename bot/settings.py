@@ -100,6 +100,13 @@ class Settings:
     max_request_bytes: int = 1_000_000
     # The window of the two message limits above, in seconds (tests shorten it).
     rate_window_seconds: float = 60.0
+    # Production profile (README "Production profile"): Rasa's tracker store on PostgreSQL
+    # (empty: the leads database), its Redis lock store, its Pika event broker on RabbitMQ.
+    tracker_database_url: str = field(default="", repr=False)
+    redis_url: str | None = field(default=None, repr=False)
+    redis_key_prefix: str = "lawbot"  # letters and digits only (Rasa's rule)
+    rabbitmq_url: str | None = field(default=None, repr=False)
+    rabbitmq_queue: str = "lawbot_events"
 
     @property
     def production(self) -> bool:
@@ -120,8 +127,15 @@ class Settings:
     @property
     def tracker_store_url(self) -> str:
         """The tracker store as SQLAlchemy reaches it (the supervisor configures Rasa's SQL
-        tracker store on this SQLite file)."""
+        tracker store on it): the SQLite file, or PostgreSQL in the production profile."""
+        if self.production:
+            return self.tracker_database_url or self.database_url
         return f"sqlite:///{self.tracker_db}"
+
+    @property
+    def rabbitmq_exchange(self) -> str:
+        """The fanout exchange Rasa publishes tracker events to (bound to `rabbitmq_queue`)."""
+        return f"{self.rabbitmq_queue}.exchange"
 
 
 def _smtp() -> SmtpSettings:
@@ -182,4 +196,9 @@ def load() -> Settings:
         leads_per_contact_per_day=int(os.environ.get("LAWBOT_LEADS_PER_CONTACT_PER_DAY", "3")),
         max_request_bytes=int(os.environ.get("LAWBOT_MAX_REQUEST_BYTES", "1000000")),
         rate_window_seconds=float(os.environ.get("LAWBOT_RATE_WINDOW_SECONDS", "60")),
+        tracker_database_url=os.environ.get("LAWBOT_TRACKER_DATABASE_URL", ""),
+        redis_url=os.environ.get("LAWBOT_REDIS_URL") or None,
+        redis_key_prefix=os.environ.get("LAWBOT_REDIS_PREFIX") or "lawbot",
+        rabbitmq_url=os.environ.get("LAWBOT_RABBITMQ_URL") or None,
+        rabbitmq_queue=os.environ.get("LAWBOT_RABBITMQ_QUEUE") or "lawbot_events",
     )

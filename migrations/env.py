@@ -6,6 +6,7 @@ from alembic import context
 
 from bot import (
     audit,  # noqa: F401 (the erasure audit's tables)
+    events,  # noqa: F401 (the event consumer's conversation activity)
     firms,  # noqa: F401 (registers the firm directory's tables)
     staff,  # noqa: F401 (the staff console's accounts, sessions and audit)
 )

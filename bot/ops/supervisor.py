@@ -110,6 +110,95 @@ ACTION_SECRET_ENV = "LAWBOT_ACTION_SECRET"
 ACTION_SECRET_HEADER = "X-Lawbot-Action-Secret"
 
 
+# Production: the passwords in the stores' URLs reach Rasa only through these variables, which
+# Rasa substitutes when it reads endpoints.yml (the file holds none).
+STORE_PASSWORD_ENV = {
+    "tracker": "LAWBOT_TRACKER_DB_PASSWORD",
+    "redis": "LAWBOT_REDIS_PASSWORD",
+    "rabbitmq": "LAWBOT_RABBITMQ_PASSWORD",
+}
+
+
+def production_problems(settings: Settings) -> list[str]:
+    """What the production profile lacks, one line each (empty: it may start)."""
+    problems = []
+    if not settings.database_url.startswith("postgresql"):
+        problems.append("LAWBOT_DATABASE_URL: the leads database on PostgreSQL (postgresql://user@host/db)")
+    if settings.tracker_database_url and not settings.tracker_database_url.startswith("postgresql"):
+        problems.append("LAWBOT_TRACKER_DATABASE_URL: a PostgreSQL URL (or unset: the leads database)")
+    if not (settings.redis_url or "").startswith(("redis://", "rediss://")):
+        problems.append("LAWBOT_REDIS_URL: Rasa's lock store (redis://[:password@]host:6379/db)")
+    if not settings.redis_key_prefix.isalnum():
+        problems.append("LAWBOT_REDIS_PREFIX: letters and digits only")
+    if not (settings.rabbitmq_url or "").startswith(("amqp://", "amqps://")):
+        problems.append("LAWBOT_RABBITMQ_URL: Rasa's event broker (amqp://user:password@host:5672/vhost)")
+    if not settings.encryption_keys:
+        problems.append("LAWBOT_ENCRYPTION_KEYS: encryption at rest (make one with `lawbot keys new`)")
+    if not settings.search_key:
+        problems.append("LAWBOT_SEARCH_KEY: the key of the contact hashes (any long random string)")
+    return problems
+
+
+def store_passwords(settings: Settings) -> dict[str, str]:
+    """The environment the Rasa server needs to fill in endpoints.yml's ${...} passwords."""
+    if not settings.production:
+        return {}
+    from urllib.parse import urlsplit
+
+    from sqlalchemy.engine import make_url
+
+    found = {
+        "tracker": make_url(settings.tracker_store_url).password,
+        "redis": urlsplit(settings.redis_url or "").password,
+        "rabbitmq": urlsplit(settings.rabbitmq_url or "").password,  # as in the URL (Rasa puts it back)
+    }
+    return {STORE_PASSWORD_ENV[name]: str(value) for name, value in found.items() if value}
+
+
+def production_endpoints(settings: Settings) -> dict[str, object]:
+    """Rasa's tracker store (ours, on PostgreSQL), Redis lock store (Rasa's, made atomic for
+    several servers: bot/rasa/lock_store.py) and Pika event broker."""
+    from urllib.parse import unquote, urlsplit
+
+    from sqlalchemy.engine import make_url
+
+    def secret(name: str, present: object) -> dict[str, str]:
+        return {"password": "${" + STORE_PASSWORD_ENV[name] + "}"} if present else {}
+
+    db = make_url(settings.tracker_store_url)
+    tracker: dict[str, object] = {
+        "type": "bot.rasa.stores.ErasingSQLTrackerStore",
+        "dialect": db.drivername,
+        "url": db.host or "127.0.0.1",  # Rasa hands `url` over as `host`
+        "port": db.port or 5432,
+        "db": db.database,
+        **({"username": db.username} if db.username else {}),
+        **secret("tracker", db.password),
+    }
+    redis = urlsplit(settings.redis_url or "")
+    lock: dict[str, object] = {
+        "type": "bot.rasa.lock_store.AtomicRedisLockStore",  # Rasa's, with atomic ticket changes
+        "url": redis.hostname or "127.0.0.1",
+        "port": redis.port or 6379,
+        "db": int(redis.path.strip("/") or 0),
+        "key_prefix": settings.redis_key_prefix,
+        "use_ssl": redis.scheme == "rediss",
+        **({"username": unquote(redis.username)} if redis.username else {}),
+        **secret("redis", redis.password),
+    }
+    amqp = urlsplit(settings.rabbitmq_url or "")
+    vhost = amqp.path if amqp.path not in ("", "/") else ""
+    broker: dict[str, object] = {
+        "type": "pika",
+        "url": f"{amqp.scheme}://{amqp.hostname or '127.0.0.1'}:{amqp.port or 5672}{vhost}",
+        "username": amqp.username or "guest",
+        "password": "${" + STORE_PASSWORD_ENV["rabbitmq"] + "}" if amqp.password else "",
+        "queues": [settings.rabbitmq_queue],
+        "exchange_name": settings.rabbitmq_exchange,
+    }
+    return {"tracker_store": tracker, "lock_store": lock, "event_broker": broker}
+
+
 @dataclass
 class Stack:
     settings: Settings
@@ -154,6 +243,8 @@ class Stack:
                 "db": str(self.settings.tracker_db),
             },
         }
+        if self.settings.production:  # PostgreSQL, Redis, RabbitMQ; passwords as ${...} only
+            endpoints.update(production_endpoints(self.settings))
         path.write_text(yaml.safe_dump(endpoints, sort_keys=False), encoding="utf-8")
         return path
 
@@ -204,10 +295,16 @@ class Stack:
                 ],
                 f"{self.rasa_url}/",  # answers once the model is loaded; no token in a URL
                 logs / "rasa.log",
-                extra_env={**secret, API_TOKEN_ENV: self.api_token},
+                extra_env={**secret, API_TOKEN_ENV: self.api_token, **store_passwords(s)},
             ),
             # Sends consented leads to law firms from the outbox; never blocks a conversation.
             Server("delivery worker", [python, "-m", "bot.delivery"], None, logs / "delivery.log"),
+            # Production: keeps the dashboard's conversation tables from Rasa's event queue.
+            *(
+                [Server("event consumer", [python, "-m", "bot.events"], None, logs / "events.log")]
+                if s.production
+                else []
+            ),
             # The demo page with the chat widget (and, later, the staff console).
             Server(
                 "web app",
@@ -221,6 +318,16 @@ class Stack:
     def start(self, progress: bool = True, timeout: float = 240) -> None:
         if not self.settings.model_path.exists():
             raise StartupError(f"no trained model at {self.settings.model_path}; run `make model`")
+        if self.settings.production:
+            problems = production_problems(self.settings)
+            if problems:
+                raise StartupError(
+                    "the production profile (LAWBOT_PROFILE=production) needs:\n  - "
+                    + "\n  - ".join(problems)
+                )
+            from bot.db import upgrade
+
+            upgrade(self.settings.database_url)  # the leads database at the newest schema
         # Files under var/ (databases, spool, logs, keys) for the owner only: 0600 / 0700, and
         # the children inherit it.
         os.umask(0o077)

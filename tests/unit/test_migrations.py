@@ -16,6 +16,7 @@ from sqlalchemy import create_engine
 # Every module that defines tables, so that all of them are on Base.metadata.
 import bot.audit  # noqa: F401
 import bot.delivery.outbox  # noqa: F401
+import bot.events  # noqa: F401
 import bot.firms  # noqa: F401
 import bot.leads  # noqa: F401
 import bot.staff  # noqa: F401
@@ -69,9 +70,15 @@ def test_migrations_match_the_models(request, database):
 
 def test_migrations_cover_every_table():
     """A model whose module is not imported above would escape the comparison."""
-    assert {"leads", "lead_events", "firms", "deliveries", "erasure_audit", "erased_keys"} <= set(
-        Base.metadata.tables
-    )
+    assert {
+        "leads",
+        "lead_events",
+        "firms",
+        "deliveries",
+        "erasure_audit",
+        "erased_keys",
+        "conversation_activity",
+    } <= set(Base.metadata.tables)
 
 
 @pytest.mark.parametrize("database", ["sqlite", "postgres"])
