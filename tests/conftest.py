@@ -101,26 +101,9 @@ def make_lead():
 @pytest.fixture
 def make_firm():
     """Adds a valid firm to the directory: make_firm(session, "Name", topics=[...], ...)."""
-    from bot import firms
+    from tests.support import add_firm
 
-    def make(session, name, **overrides):
-        raw = dict(
-            name=name,
-            topics=["data_breach"],
-            languages=["zh", "en"],
-            handles_urgent=False,
-            weekly_capacity=5,
-            fee_models=["hourly"],
-            contact_email=None,
-            webhook_url="http://127.0.0.1:9/unused",
-            webhook_secret="s3cret",
-        )
-        raw.update(overrides)
-        firm, _ = firms.upsert(session, firms.validate(raw))
-        session.commit()
-        return firm
-
-    return make
+    return add_firm
 
 
 @pytest.fixture

@@ -116,6 +116,20 @@ def render_text(lead: Mapping[str, Any], language: str, idempotency_key: str) ->
     return "\n".join(lines) + "\n"
 
 
+def _envelope(subject: str, to: str, sender: str, idempotency_key: str, lead_id: str) -> EmailMessage:
+    """A message's headers: who, what, and the keys that let a firm's mailbox drop a resend."""
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = sender
+    message["To"] = to
+    message["Date"] = formatdate(localtime=False)
+    domain = sender.rpartition("@")[2] or "localhost"
+    message["Message-ID"] = f"<{idempotency_key}@{domain}>"
+    message["X-Lawbot-Idempotency-Key"] = idempotency_key
+    message["X-Lawbot-Lead-Id"] = lead_id
+    return message
+
+
 def build_message(
     lead: Mapping[str, Any], to: str, firm_languages: list[str] | None, idempotency_key: str, sender: str
 ) -> EmailMessage:
@@ -127,15 +141,7 @@ def build_message(
         + (LABELS[lang]["urgent_subject"] if urgent else "")
         for lang in (first, second)
     )
-    message = EmailMessage()
-    message["Subject"] = subject
-    message["From"] = sender
-    message["To"] = to
-    message["Date"] = formatdate(localtime=False)
-    domain = sender.rpartition("@")[2] or "localhost"
-    message["Message-ID"] = f"<{idempotency_key}@{domain}>"
-    message["X-Lawbot-Idempotency-Key"] = idempotency_key
-    message["X-Lawbot-Lead-Id"] = str(lead.get("id"))
+    message = _envelope(subject, to, sender, idempotency_key, str(lead.get("id")))
     if urgent:
         message["Importance"] = "high"
     for number, lang in enumerate((first, second)):
@@ -166,17 +172,8 @@ def build_erasure_message(
     labels = WITHDRAWAL_LABELS if withdrawn else ERASURE_LABELS
     lead_id = str(notice.get("lead_id"))
     erased_at = str(notice.get("withdrawn_at" if withdrawn else "erased_at"))
-    message = EmailMessage()
-    message["Subject"] = " / ".join(
-        labels[lang]["subject"].format(lead_id=lead_id) for lang in (first, second)
-    )
-    message["From"] = sender
-    message["To"] = to
-    message["Date"] = formatdate(localtime=False)
-    domain = sender.rpartition("@")[2] or "localhost"
-    message["Message-ID"] = f"<{idempotency_key}@{domain}>"
-    message["X-Lawbot-Idempotency-Key"] = idempotency_key
-    message["X-Lawbot-Lead-Id"] = lead_id
+    subject = " / ".join(labels[lang]["subject"].format(lead_id=lead_id) for lang in (first, second))
+    message = _envelope(subject, to, sender, idempotency_key, lead_id)
     message["X-Lawbot-Event"] = str(notice.get("event") or "lead.erased")
     for number, lang in enumerate((first, second)):
         label = labels[lang]

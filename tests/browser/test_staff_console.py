@@ -18,11 +18,11 @@ from argon2 import PasswordHasher
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import sessionmaker
 
-from bot import firms, leads, staff, staff_transcript
+from bot import leads, staff, staff_transcript
 from bot.db import upgrade
 from bot.delivery import outbox
 from bot.settings import PROJECT_ROOT
-from tests.support import free_port, lead_fields
+from tests.support import add_firm, free_port, lead_fields
 
 pytestmark = [pytest.mark.browser]
 
@@ -65,21 +65,14 @@ def _seed(var_dir) -> dict[str, str]:
                     created_at=now - timedelta(hours=n + 1),
                 ),
             )
-        firm, _ = firms.upsert(
+        firm = add_firm(
             session,
-            firms.validate(
-                dict(
-                    name="哈尔滨示例律师事务所",
-                    topics=["data_breach"],
-                    languages=["zh"],
-                    handles_urgent=True,
-                    weekly_capacity=5,
-                    fee_models=["hourly"],
-                    contact_email=None,
-                    webhook_url="http://127.0.0.1:9/x",
-                    webhook_secret="s",
-                )
-            ),
+            "哈尔滨示例律师事务所",
+            commit=False,
+            languages=["zh"],
+            handles_urgent=True,
+            webhook_url="http://127.0.0.1:9/x",
+            webhook_secret="s",
         )
         session.flush()
         delivery = outbox.enqueue(session, breach, firm, "webhook", {"lead_id": breach.id})

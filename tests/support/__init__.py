@@ -101,3 +101,27 @@ def lead_fields(**overrides) -> dict:
     )
     fields.update(overrides)
     return fields
+
+
+def add_firm(session, name: str, commit: bool = True, **overrides):
+    """Adds a valid firm to the directory (a breach firm answering in both languages unless
+    overridden); flushed, and committed unless `commit` is False."""
+    from bot import firms
+
+    raw = dict(
+        name=name,
+        topics=["data_breach"],
+        languages=["zh", "en"],
+        handles_urgent=False,
+        weekly_capacity=5,
+        fee_models=["hourly"],
+        contact_email=None,
+        webhook_url="http://127.0.0.1:9/unused",
+        webhook_secret="s3cret",
+    )
+    raw.update(overrides)
+    firm, _ = firms.upsert(session, firms.validate(raw))
+    session.flush()
+    if commit:
+        session.commit()
+    return firm

@@ -20,7 +20,7 @@ from bot import leads, staff, staff_transcript
 from bot.delivery import outbox
 from bot.ops.web import WebConfig, create_app
 from bot.ops.web.staff.render import STAFF, StaffConfig
-from tests.support import lead_fields
+from tests.support import add_firm, lead_fields
 
 PASSWORD = "correct horse battery"
 XSS = "<img src=x onerror=alert(1)>"
@@ -151,23 +151,14 @@ def console_fixture(request, tmp_path):
                 conversation_id="web:old", urgency="normal", topic="icp", created_at=now - timedelta(days=40)
             ),
         )
-        from bot import firms
-
-        firm, _ = firms.upsert(
+        firm = add_firm(
             session,
-            firms.validate(
-                dict(
-                    name="某律所",
-                    topics=["data_breach"],
-                    languages=["zh"],
-                    handles_urgent=True,
-                    weekly_capacity=5,
-                    fee_models=["hourly"],
-                    contact_email=None,
-                    webhook_url="http://127.0.0.1:9/x",
-                    webhook_secret="s",
-                )
-            ),
+            "某律所",
+            commit=False,
+            languages=["zh"],
+            handles_urgent=True,
+            webhook_url="http://127.0.0.1:9/x",
+            webhook_secret="s",
         )
         session.flush()
         delivery = outbox.enqueue(session, urgent, firm, "webhook", {"lead_id": urgent.id})

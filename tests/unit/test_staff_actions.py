@@ -10,9 +10,10 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import func, select
 from test_staff import console_fixture, csrf_of, sign_in  # noqa: F401  (the `console` fixture)
 
-from bot import db, firms, leads, privacy, staff
+from bot import db, leads, privacy, staff
 from bot.delivery import mail, outbox
 from bot.settings import load as load_settings
+from tests.support import add_firm
 
 
 def _deliveries(console) -> list[tuple[int, str | None, str, str]]:
@@ -107,21 +108,14 @@ def test_withdrawing_a_lead_cancels_what_is_unsent_and_tells_the_firm_through_th
 def test_the_console_cannot_send_a_lead_to_a_firm_the_user_did_not_agree_to(console):
     lead_id = console.ids["urgent"]
     with console.session() as session:
-        other, _ = firms.upsert(
+        other = add_firm(
             session,
-            firms.validate(
-                dict(
-                    name="另一家律所",
-                    topics=["data_breach"],
-                    languages=["zh"],
-                    handles_urgent=True,
-                    weekly_capacity=5,
-                    fee_models=["hourly"],
-                    contact_email=None,
-                    webhook_url="http://127.0.0.1:9/y",
-                    webhook_secret="s",
-                )
-            ),
+            "另一家律所",
+            commit=False,
+            languages=["zh"],
+            handles_urgent=True,
+            webhook_url="http://127.0.0.1:9/y",
+            webhook_secret="s",
         )
         session.commit()
         other_id = other.id

@@ -10,7 +10,10 @@ A refused action (a status the lifecycle forbids) answers 400 and changes nothin
 
 from __future__ import annotations
 
+from typing import Callable
+
 from aiohttp import web
+from sqlalchemy.orm import Session
 
 from bot import db, leads, staff
 from bot.delivery import outbox
@@ -70,9 +73,18 @@ async def act(request: web.Request) -> web.StreamResponse:
     raise web.HTTPSeeOther(f"/staff/leads/{lead_id}")
 
 
-async def retry(request: web.Request) -> web.StreamResponse:
+# What each delivery action calls in the outbox, and how the lead's history and the audit name it.
+_DELIVERY_ACTIONS: dict[str, tuple[Callable[[Session, int], object], str]] = {
+    "retry": (outbox.requeue, "delivery_retried"),
+    "cancel": (outbox.cancel, "delivery_cancelled"),
+}
+
+
+async def _delivery_action(request: web.Request, action: str) -> web.StreamResponse:
+    """Retry or cancel one delivery of a lead: recorded on the lead and in the staff audit."""
     signed = user(request)
     assert signed is not None
+    change, event = _DELIVERY_ACTIONS[action]
     try:
         delivery_id = int(request.match_info["delivery_id"])
     except ValueError:
@@ -83,37 +95,20 @@ async def retry(request: web.Request) -> web.StreamResponse:
             return page(request, "message.html", status=404, message_key="not_found")
         lead_id = row.lead_id
         try:
-            outbox.requeue(session, delivery_id)
+            change(session, delivery_id)
         except ValueError as error:
             return _refused(request, str(error))
-        leads.record_event(
-            session, row.lead, "delivery_retried", detail={"by": signed.email, "delivery": delivery_id}
-        )
-        staff.record(session, signed, "retry", lead_id=lead_id, detail={"delivery": delivery_id})
+        leads.record_event(session, row.lead, event, detail={"by": signed.email, "delivery": delivery_id})
+        staff.record(session, signed, action, lead_id=lead_id, detail={"delivery": delivery_id})
     raise web.HTTPSeeOther(f"/staff/leads/{lead_id}")
+
+
+async def retry(request: web.Request) -> web.StreamResponse:
+    return await _delivery_action(request, "retry")
 
 
 async def cancel(request: web.Request) -> web.StreamResponse:
-    signed = user(request)
-    assert signed is not None
-    try:
-        delivery_id = int(request.match_info["delivery_id"])
-    except ValueError:
-        raise web.HTTPNotFound() from None
-    with db.session_scope(config(request).database_url) as session:
-        row = session.get(outbox.Delivery, delivery_id)
-        if row is None or row.lead_id is None:
-            return page(request, "message.html", status=404, message_key="not_found")
-        lead_id = row.lead_id
-        try:
-            outbox.cancel(session, delivery_id)
-        except ValueError as error:
-            return _refused(request, str(error))
-        leads.record_event(
-            session, row.lead, "delivery_cancelled", detail={"by": signed.email, "delivery": delivery_id}
-        )
-        staff.record(session, signed, "cancel", lead_id=lead_id, detail={"delivery": delivery_id})
-    raise web.HTTPSeeOther(f"/staff/leads/{lead_id}")
+    return await _delivery_action(request, "cancel")
 
 
 async def withdraw(request: web.Request) -> web.StreamResponse:
