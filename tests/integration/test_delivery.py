@@ -11,8 +11,6 @@ import hashlib
 import hmac
 import json
 import os
-import subprocess
-import sys
 import threading
 import time
 
@@ -25,8 +23,8 @@ from bot.delivery import outbox, sharing
 from bot.delivery.outbox import Delivery
 from bot.delivery.webhook import sign, verify_signature
 from bot.delivery.worker import Worker
-from bot.settings import PROJECT_ROOT
 from tests.fakes.firm_webhook import SECRET, Receiver
+from tests.support import run_module
 
 FAST = outbox.Policy(backoff=0.05, backoff_max=0.2, max_attempts=4)
 
@@ -103,14 +101,7 @@ def test_sharing_only_queues_and_the_worker_delivers_once_and_only_once(session,
     env = {**os.environ, "LAWBOT_DATABASE_URL": database_url(session)}
 
     for _ in range(2):  # the second run finds nothing to do
-        run = subprocess.run(
-            [sys.executable, "-m", "bot.delivery", "--once"],
-            env=env,
-            cwd=PROJECT_ROOT,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        run = run_module(["bot.delivery", "--once"], env=env, timeout=120)
         assert run.returncode == 0, run.stderr
 
     assert len(receiver.requests) == 1
@@ -486,14 +477,7 @@ def test_the_worker_saves_leads_another_process_spooled_when_it_starts(session, 
     monkeypatch.setenv("LAWBOT_VAR_DIR", str(tmp_path))
     spool.write("stranded:1", lead_fields(conversation_id="web:stranded"))
     env = {**os.environ, "LAWBOT_DATABASE_URL": database_url(session), "LAWBOT_VAR_DIR": str(tmp_path)}
-    run = subprocess.run(
-        [sys.executable, "-m", "bot.delivery", "--once"],
-        env=env,
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    run = run_module(["bot.delivery", "--once"], env=env, timeout=120)
     assert run.returncode == 0, run.stderr
     assert spool.pending() == []
     session.expire_all()

@@ -13,17 +13,14 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import subprocess
-import sys
 import time
 
 import pytest
 
 from bot import audit, crypto, db, firms, leads, logfiles
-from bot.settings import PROJECT_ROOT
 from scripts.simulated_user import PERSON, RestChat, SimulatedUser
 from tests.fakes.firm_webhook import SECRET, Receiver
-from tests.support import start_stack
+from tests.support import run_module, start_stack
 
 pytestmark = pytest.mark.stack
 
@@ -178,14 +175,7 @@ def test_staff_erase_by_phone_leaves_nothing_and_the_firm_is_told(erasure_stack,
 
     env = {**os.environ, "LAWBOT_VAR_DIR": str(erasure_stack.settings.var_dir)}
     env.pop("LAWBOT_DATABASE_URL", None)
-    run = subprocess.run(
-        [sys.executable, "-m", "bot.ops.cli", "erase", "--phone", "138 1234 5678"],
-        env=env,
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    run = run_module(["bot.ops.cli", "erase", "--phone", "138 1234 5678"], env=env, timeout=120)
     assert run.returncode == 0, run.stderr
     assert "leads 1" in run.stdout and "notices 1" in run.stdout and "conversations 2" in run.stdout
     assert not any(needle in run.stdout + run.stderr for needle in NEEDLES)

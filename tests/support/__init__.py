@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
 import uuid
 
 import pytest
 from sqlalchemy import create_engine, text
 
-from bot.settings import Settings
+from bot.settings import PROJECT_ROOT, Settings
 from bot.settings import load as load_settings
 
 TELEGRAM_SECRET = "tg-webhook-secret-0123456789"
@@ -125,3 +127,15 @@ def add_firm(session, name: str, commit: bool = True, **overrides):
     if commit:
         session.commit()
     return firm
+
+
+def run_module(args: list[str], env: dict[str, str] | None = None, timeout: float = 120):
+    """`python -m <args>` from the project root, as a user would run it; output captured as text."""
+    return subprocess.run(
+        [sys.executable, "-m", *args],
+        env=env,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot import db, leads
 from bot.settings import load as load_settings
-from tests.support import lead_fields
+from tests.support import lead_fields, run_module
 
 
 def test_a_scope_commits_what_it_did(sqlite_url):
@@ -97,23 +97,12 @@ def test_a_database_that_accepts_but_never_answers_times_out(unused_port):
 
 def test_the_upgrade_command_does_not_print_the_password(tmp_path, postgres_url):
     import os
-    import subprocess
-    import sys
-
-    from bot.settings import PROJECT_ROOT
 
     # The test server trusts local connections, so any password is accepted (and must not show).
     with_password = postgres_url.replace("postgres@", "postgres:Pa55-w0rd-xyz@", 1)
     assert with_password != postgres_url
     env = {**os.environ, "LAWBOT_DATABASE_URL": with_password, "LAWBOT_VAR_DIR": str(tmp_path)}
-    run = subprocess.run(
-        [sys.executable, "-m", "bot.ops.cli", "db", "upgrade"],
-        env=env,
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    run = run_module(["bot.ops.cli", "db", "upgrade"], env=env, timeout=120)
     assert run.returncode == 0, run.stderr
     assert "Pa55-w0rd-xyz" not in run.stdout + run.stderr
     assert "postgres:***@" in run.stdout
@@ -121,23 +110,12 @@ def test_the_upgrade_command_does_not_print_the_password(tmp_path, postgres_url)
 
 def test_the_command_line_creates_files_for_their_owner_only(tmp_path):
     import os
-    import subprocess
-    import sys
-
-    from bot.settings import PROJECT_ROOT
 
     env = {
         **os.environ,
         "LAWBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'leads.db'}",
         "LAWBOT_VAR_DIR": str(tmp_path),
     }
-    run = subprocess.run(
-        [sys.executable, "-m", "bot.ops.cli", "db", "upgrade"],
-        env=env,
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    run = run_module(["bot.ops.cli", "db", "upgrade"], env=env, timeout=120)
     assert run.returncode == 0, run.stderr
     assert oct((tmp_path / "leads.db").stat().st_mode & 0o777) == "0o600"
