@@ -185,10 +185,13 @@ def is_token(value: str) -> bool:
         return False
 
 
-def decrypt_event_data(data: str, settings: Settings | None = None) -> str:
+def decrypt_event_data(data: str, box: MultiFernet | None = None) -> str:
     """A tracker store event's `data` column as JSON text: decrypted, or as it is when it was
-    stored before encryption. For anything reading tracker.db directly."""
-    return decrypt(data, settings) if is_token(data) else data
+    stored before encryption. For anything reading tracker.db directly. A loop over many events
+    passes `box` (`fernet()`, built once): finding the keys costs far more than one decryption."""
+    if not is_token(data):
+        return data
+    return (box or fernet()).decrypt(data.encode("ascii")).decode("utf-8")
 
 
 class EncryptedJSON(TypeDecorator):  # type: ignore[misc]  # SQLAlchemy 1.4 types are untyped

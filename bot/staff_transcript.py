@@ -61,9 +61,10 @@ def _events(tracker_store_url: str, conversation_id: str) -> tuple[list[dict[str
     finally:
         engine.dispose()
     events, unreadable = [], 0
+    box = crypto.fernet()
     for type_name, data in rows[:MAX_EVENTS]:
         try:
-            events.append({"event": type_name, **json.loads(crypto.decrypt_event_data(data))})
+            events.append({"event": type_name, **json.loads(crypto.decrypt_event_data(data, box))})
         except (InvalidToken, ValueError):
             unreadable += 1
     return events, len(rows) > MAX_EVENTS, unreadable

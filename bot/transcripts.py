@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
-from cryptography.fernet import InvalidToken
+from cryptography.fernet import InvalidToken, MultiFernet
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 
@@ -40,9 +40,9 @@ def _comparable(value: str) -> str:
     return _DIGIT_GAPS.sub("", value).casefold()
 
 
-def _plaintext(data: str) -> str:
+def _plaintext(data: str, box: MultiFernet) -> str:
     """An event's data as comparable text: decrypted, JSON escapes (Chinese text) undone."""
-    plain = crypto.decrypt_event_data(data)
+    plain = crypto.decrypt_event_data(data, box)
     with contextlib.suppress(ValueError):
         plain = json.dumps(json.loads(plain), ensure_ascii=False)
     return _comparable(plain)
@@ -57,7 +57,7 @@ def senders_mentioning(
     needles = {_comparable(t) for t in contact_texts if t and len(t.strip()) >= SHORTEST_NEEDLE}
     if not needles:
         return set()
-    found, known = set(), set(skip)
+    found, known, box = set(), set(skip), crypto.fernet()
     unreadable, after = 0, None
     query = "select id, sender_id, data from events{} order by id limit :n"
     while True:
@@ -68,7 +68,7 @@ def senders_mentioning(
             if data is None or sender_id in found or sender_id in known:
                 continue
             try:
-                plain = _plaintext(data)
+                plain = _plaintext(data, box)
             except (InvalidToken, UnicodeError):
                 unreadable += 1
                 continue

@@ -415,6 +415,7 @@ class Stack:
                 "",
                 "The Harbin IT-law intake assistant is running:",
                 f"  web page + chat widget: {self.web_url}/   (English: {self.web_url}/en)",
+                f"  staff console:  {self.web_url}/staff   (accounts: .venv/bin/lawbot staff add --help)",
                 f"  REST channel:   {self.rasa_url}/webhooks/rest/webhook",
                 f"  socket.io:      {self.rasa_url}/socket.io",
                 f"  action server:  {self.action_url}/webhook   (internal: answers only Rasa)",
@@ -423,7 +424,8 @@ class Stack:
                 "",
                 "Talk to it:",
                 f"  curl -s {self.rasa_url}/webhooks/rest/webhook -H 'Content-Type: application/json' \\",
-                '       -d \'{"sender": "me", "message": "我们的网站要做ICP备案吗"}\'',
+                # A sender of your own: whoever uses the same one shares the conversation.
+                f'       -d \'{{"sender": "me-{secrets.token_hex(4)}", "message": "我们的网站要做ICP备案吗"}}\'',
                 "",
                 "Press Ctrl-C to stop.",
             ]

@@ -46,6 +46,7 @@ class ErasingSQLTrackerStore(SQLTrackerStore):  # type: ignore[misc]  # rasa is 
             self.erase(tracker.sender_id)
             return
         await self.stream_events(tracker)
+        box = crypto.fernet()
         with self.session_scope() as session:
             for event in self._additional_events(session, tracker):
                 data = event.as_dict()
@@ -56,7 +57,7 @@ class ErasingSQLTrackerStore(SQLTrackerStore):  # type: ignore[misc]  # rasa is 
                         timestamp=data.get("timestamp"),
                         intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
                         action_name=data.get("name"),
-                        data=crypto.encrypt(json.dumps(data)),
+                        data=box.encrypt(json.dumps(data).encode("utf-8")).decode("ascii"),
                     )
                 )
             session.commit()
@@ -69,7 +70,8 @@ class ErasingSQLTrackerStore(SQLTrackerStore):  # type: ignore[misc]  # rasa is 
             rows = self._event_query(
                 session, sender_id, fetch_events_from_all_sessions=fetch_events_from_all_sessions
             ).all()
-            events = [json.loads(crypto.decrypt_event_data(row.data)) for row in rows]
+            box = crypto.fernet()
+            events = [json.loads(crypto.decrypt_event_data(row.data, box)) for row in rows]
         if self.domain and events:
             return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
         return None

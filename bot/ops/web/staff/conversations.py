@@ -44,10 +44,10 @@ def _last_bot_texts(connection: Connection, senders: list[str]) -> dict[str, str
         "select e.sender_id, e.data from events e join (select sender_id as s, max(id) as m from events"
         " where type_name = 'bot' and sender_id in :senders group by sender_id) last on e.id = last.m"
     ).bindparams(bindparam("senders", expanding=True))
-    found = {}
+    found, box = {}, crypto.fernet()
     for sender, data in connection.execute(statement, {"senders": senders}):
         try:
-            found[str(sender)] = str(json.loads(crypto.decrypt_event_data(data)).get("text") or "")
+            found[str(sender)] = str(json.loads(crypto.decrypt_event_data(data, box)).get("text") or "")
         except ValueError:
             found[str(sender)] = ""
     return found
