@@ -69,8 +69,8 @@ example-firms: migrate
 
 lint: $(VENV_STAMP)
 	@echo "==> ruff format --check, ruff check"
-	@$(PY) -m ruff format --check --quiet bot actions tests scripts migrations
-	@$(PY) -m ruff check bot actions tests scripts migrations
+	@$(PY) -m ruff format --check --quiet bot actions tests scripts migrations benchmarks
+	@$(PY) -m ruff check bot actions tests scripts migrations benchmarks
 
 typecheck: $(VENV_STAMP)
 	@echo "==> mypy (strict on bot/)"
@@ -81,7 +81,7 @@ validate: $(VENV_STAMP)
 	@$(RASA) data validate --domain domain --data data --config config.yml --fail-on-warnings 2>&1 \
 	  | grep -v -E 'cuda|cpu_feature|AVX|rebuild TensorFlow'; test $${PIPESTATUS[0]} -eq 0
 
-unit: $(MODEL)
+unit: $(MODEL) nginx-installed
 	@echo "==> pytest"
 	@$(PY) -m pytest -q tests --ignore=tests/browser
 
@@ -100,9 +100,10 @@ evaluate: $(MODEL)
 	@echo "==> held-out NLU evaluation"
 	@$(PY) -m bot.ops.evaluation --out $(RESULTS)/nlu --min-f1 $(NLU_MIN_F1)
 
-# The issue's bar is urgent recall 0.95 / precision 0.90; not reached yet (README, "Measured").
-# These floors keep what was reached from sliding back.
-TRIAGE_MIN_RECALL ?= 0.85
+# The issue's bar is urgent recall 0.95 / precision 0.90: English 0.949 / 0.94 (130 of 137 urgent on 274
+# messages found), Chinese 0.94 / 0.92: not reached; README, "Measured". The floors keep what was
+# reached from sliding back (the rules alone give 0.90 / 0.93 recall).
+TRIAGE_MIN_RECALL ?= 0.90
 TRIAGE_MIN_PRECISION ?= 0.90
 triage: $(VENV_STAMP)
 	@echo "==> triage evaluation (tests/triage, written apart from the rules)"
@@ -150,3 +151,25 @@ widget-vendor:
 	@cp web/node_modules/chart.js/dist/chart.umd.min.js web/static/vendor/chart.umd.min.js
 	@cp web/node_modules/chart.js/LICENSE.md web/static/vendor/chart.js.LICENSE
 	@echo "vendored chart.js $$(node -p "require('./web/node_modules/chart.js/package.json').version")"
+
+# ---- Production profile on this machine: N Rasa servers behind nginx (README "Production profile") ----
+# Debian's nginx, installed when missing; run by the supervisor as a child of its own with a
+# config under var/nginx/ (never the system service, nothing under /etc/nginx is used).
+# deploy/local.env holds DEVELOPMENT-ONLY settings and secrets; variables already set win.
+NGINX := /usr/sbin/nginx
+INSTANCES ?= 2
+
+.PHONY: run-production nginx-installed
+
+run-production: $(MODEL) nginx-installed
+	@LAWBOT_INSTANCES=$(INSTANCES) $(PY) -m bot.ops.cli serve --env-file deploy/local.env
+
+nginx-installed:
+	@if [ ! -x $(NGINX) ]; then \
+	  echo "==> Installing Debian's nginx (the production stack's proxy; not started as a service)"; \
+	  { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+	      --no-install-recommends nginx >/dev/null; } \
+	  || { echo "error: 'apt-get install nginx' failed; install Debian's nginx package (it must provide"; \
+	       echo "       $(NGINX)) and run make again."; exit 1; }; \
+	  test -x $(NGINX) || { echo "error: the nginx package did not provide $(NGINX)"; exit 1; }; \
+	fi

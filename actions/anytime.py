@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.contact_form import lead_of
-from actions.conversation import language_of, latest_intent, latest_text, legal_terms, said
+from actions.conversation import language_of, latest_intent, latest_text, legal_terms, only_changes, said
 from actions.forms import AnswerValidation
 from actions.intake_form import CONTACT_FORM_SLOTS, INTAKE_SLOTS, new_intake_id, reset_events
 from actions.topic import topic_buttons
@@ -139,7 +139,7 @@ class ActionStartOver(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         dispatcher.utter_message(response="utter_start_over")
         dispatcher.utter_message(response="utter_ask_problem")
-        return [*_deactivate(), *reset_events(), SlotSet("resume_form", None)]
+        return only_changes(tracker, domain, [*_deactivate(), *reset_events(), SlotSet("resume_form", None)])
 
 
 class ActionChangeTopic(Action):
@@ -152,7 +152,9 @@ class ActionChangeTopic(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         language = language_of(tracker)
         dispatcher.utter_message(response="utter_topic_buttons_intro", buttons=topic_buttons(language))
-        return [*_deactivate(), *reset_events(INTAKE_SLOTS), SlotSet("topic_change", True)]
+        return only_changes(
+            tracker, domain, [*_deactivate(), *reset_events(INTAKE_SLOTS), SlotSet("topic_change", True)]
+        )
 
 
 class ActionAskErasure(Action):

@@ -196,7 +196,9 @@ class ValidateContactForm(AnswerValidation):
         heard = said(tracker)
         choice = heard.choice or ""
         field = choice.removeprefix("field:") if choice.startswith("field:") else None
-        field = field or (readback.field_to_correct(heard.text) if heard.text else None)
+        current_name = tracker.get_slot("contact_name")
+        current_name = None if current_name == DECLINED else current_name
+        field = field or (readback.field_to_correct(heard.text, current_name) if heard.text else None)
         if field:
             return {
                 "summary_confirmed": None,

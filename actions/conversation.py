@@ -74,6 +74,35 @@ def said(tracker: Tracker) -> Said:
     return Said(text=text, choice=choice, meaning=MEANINGS.get(intent or ""))
 
 
+def only_changes(
+    tracker: Tracker, domain: dict[str, Any], events: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """`events` without the slot events that set a slot to the value it already has (a new
+    intake resetting slots that were never filled: most of its events). Rasa stores and replays
+    every event and sends them all to each later action call, so each one left out makes every
+    later message cheaper (docs/performance.md). Slots that influence the conversation keep
+    every event (Rasa's rules see whether they were set), and so does any slot when the domain
+    is not at hand."""
+    specs = domain.get("slots") or {}
+    values = dict(tracker.slots)
+    kept: list[dict[str, Any]] = []
+    for event in events:
+        name = event.get("name")
+        if event.get("event") == "slot" and name in values:
+            value = event.get("value")
+            spec = specs.get(name) or {}
+            current = values[name]
+            if (
+                spec.get("influence_conversation") is False
+                and type(current) is type(value)
+                and current == value
+            ):
+                continue
+            values[name] = value
+        kept.append(event)
+    return kept
+
+
 def payload(choice: Choice) -> str:
     """A choice as the payload a button sends back: `/choose{"choice": value}`."""
     return "/choose" + json.dumps({"choice": choice.value}, ensure_ascii=False)

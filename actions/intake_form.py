@@ -18,6 +18,7 @@ from actions.conversation import (
     latest_intent,
     latest_text,
     legal_terms,
+    only_changes,
     said,
     send,
 )
@@ -130,20 +131,24 @@ class ActionStartIntake(Action):
             if keep_person
             else tuple(s for s in CONTACT_FORM_SLOTS if s != "sensitive_consent")
         )
-        return [
-            *reset_events(slots),
-            SlotSet("intake_id", tracker.get_slot("intake_id") if keep_person else new_intake_id()),
-            SlotSet("topic", code),
-            SlotSet("urgency", assessment.urgency),
-            SlotSet("urgency_reasons", list(assessment.reasons)),
-            SlotSet("problem_summary", message[:MAX_SUMMARY]),
-            SlotSet("answers", answers),
-            SlotSet("bad_answers", 0),
-            SlotSet("legal_terms", legal_terms(tracker)),
-            SlotSet("callback_requested", tracker.get_slot("callback_requested")),
-            SlotSet("topic_change", None),
-            *[SlotSet(k, v) for k, v in language_slot(tracker).items()],
-        ]
+        return only_changes(
+            tracker,
+            domain,
+            [
+                *reset_events(slots),
+                SlotSet("intake_id", tracker.get_slot("intake_id") if keep_person else new_intake_id()),
+                SlotSet("topic", code),
+                SlotSet("urgency", assessment.urgency),
+                SlotSet("urgency_reasons", list(assessment.reasons)),
+                SlotSet("problem_summary", message[:MAX_SUMMARY]),
+                SlotSet("answers", answers),
+                SlotSet("bad_answers", 0),
+                SlotSet("legal_terms", legal_terms(tracker)),
+                SlotSet("callback_requested", tracker.get_slot("callback_requested")),
+                SlotSet("topic_change", None),
+                *[SlotSet(k, v) for k, v in language_slot(tracker).items()],
+            ],
+        )
 
 
 class ActionAskIntakeAnswer(Action):

@@ -22,7 +22,9 @@ _YES_DESPITE_NEGATION = re.compile(
 _NO = re.compile(
     r"^(?:no|nope|nah|not (?:now|yet|really|at the moment)|no thanks|no,|never ?mind|rather not|"
     r"i'?d rather not|don'?t|do not|please don'?t|cancel|stop|decline|disagree|i disagree|refuse|"
-    r"keep it|just keep|only keep|not interested)\b|"
+    r"keep it|just keep|only keep|not interested|(?:absolutely|certainly|definitely|of course) not|"
+    r"not (?:ok|okay|fine|agreed?)|no consent)\b|"
+    r"\bi (?:don'?t|do not|won'?t|will not) (?:consent|agree|accept)\b|^(?:不行|不可以|不好|不接受|不授权|不允许)|"
     r"^(?:不|别|先不|暂不|暂时不|还是不|不用|不要|不需要|不必|算了|不发|不同意|不想|取消|否|拒绝|免了|不了|先别)|"
     r"\b(?:don'?t (?:send|share|agree|delete|want)|do not (?:send|share|agree|delete))\b|"
     r"(?:不要|别|先不|暂不|不)(?:发|发送|分享|转|给|删|同意)",
@@ -32,10 +34,19 @@ _YES = re.compile(
     r"^(?:y|yes|yeah|yep|yup|ya|sure|ok|okay|k|fine|alright|all right|go ahead|go on|please do|please|"
     r"agree|agreed|i agree|i do|confirm|confirmed|correct|right|that'?s right|that'?s correct|exactly|"
     r"looks (?:good|fine|right|correct)|all (?:good|correct|fine)|sounds good|perfect|great|"
-    r"send|send it|do it|delete it|yes please|of course|certainly|absolutely)\b|"
+    r"send|send it|do it|delete it|yes please|of course|certainly|absolutely|"
+    r"consent|consented|i consent|consent given|i give (?:my )?(?:consent|permission)|"
+    r"you have my (?:consent|permission|ok)|permission granted|accept|accepted|i accept|"
+    r"proceed|continue|go for it|that'?s (?:fine|ok|okay)|sounds (?:fine|ok|okay))\b|"
+    r"^(?:ok|okay)(?=[的了啦吧呀]|$)|"
     r"^(?:是|对|好|行|可以|同意|确认|确定|没问题|没错|嗯|恩|发吧|发送|删吧|删除吧|就这样|正确|当然|可|中|妥|要|需要|愿意|成|得)|"
-    r"(?:同意|确认无误|确定|可以|没问题|好的|行吧|发吧|删吧|都对|对的|是的)",
+    r"(?:同意|确认无误|确定|可以|没问题|好的|行吧|发吧|删吧|都对|对的|是的|授权|允许|接受|没意见)",
     re.IGNORECASE,
+)
+
+
+_YES_NO_NUMBER = re.compile(
+    r"(?:option|no\.?|#|选|第)?\s*([12])\s*(?:个|项|号)?[\s.,，。:：)）-]*(?:yes|no|ok|是|否|好|同意|不同意)?"
 )
 
 
@@ -50,6 +61,9 @@ def agreement(said: Said) -> bool | None:
     if said.choice == "no":
         return False
     value = _clean(said.text).lower()
+    numbered = _YES_NO_NUMBER.fullmatch(value.translate(_FULLWIDTH_DIGITS))
+    if numbered:  # the buttons' number: every yes/no question offers yes first, no second
+        return numbered.group(1) == "1"
     if value:
         if _YES_DESPITE_NEGATION.search(value):
             return True

@@ -11,7 +11,9 @@ and bot messages, the last intent and action names, the form the conversation is
 Each message is acknowledged after its row is committed; a database that does not answer
 leaves the message on the queue (taken again after a pause), so nothing is lost while it is
 down. RabbitMQ may deliver a message twice after a consumer crash: a count can then be one
-too high, never lower."""
+too high, never lower. While RabbitMQ is away the consumer reconnects by itself (every 5 s),
+and each Rasa server keeps the events it could not publish in memory and publishes them once
+it is back (tests/integration/test_faults.py)."""
 
 from __future__ import annotations
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from bot import contact
 from bot.contact_companies import NoCompany
+from bot.name_framing import as_written, reframe
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,19 @@ def _company(text: str) -> str | None:
 
 
 def parse_person(text: str) -> Person | contact.Problem:
-    """The name (and company) in an answer, or the problem that makes it unusable."""
+    """The name (and company) in an answer, or the problem that makes it unusable. The name is
+    kept as a person at the firm would write it (bot/name_framing.py): "Dr. Ivan Petrov" -> "Ivan
+    Petrov", "我姓刘，刘秀兰，是孩子他妈" -> "刘秀兰", "叫我小美就行，大名李美玲" -> "李美玲"."""
     value = " ".join(text.split())
+    found = _read_person(reframe(value)) if value else contact.Problem("name_missing")
+    if isinstance(found, contact.Problem) and reframe(value) != value:
+        found = _read_person(value)
+    if isinstance(found, contact.Problem):
+        return found
+    return Person(as_written(found.name), found.company)
+
+
+def _read_person(value: str) -> Person | contact.Problem:
     name, company = contact.parse_name_and_company(value)
     if not isinstance(name, contact.Problem):
         return Person(name, company)

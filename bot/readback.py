@@ -11,6 +11,7 @@ from typing import Any
 from bot import contact, topics
 from bot.intake import SKIPPED, UNCLEAR, answer_label, text, texts
 from bot.language import Language
+from bot.name_corrections import corrected_name, is_name_correction
 
 TRIAGE_KEY = "triage"  # the answers' entry holding the reasons a matter is urgent (codes)
 
@@ -58,9 +59,10 @@ def _is_channel_label(message: str) -> bool:
     return typed in labels
 
 
-def field_to_correct(message: str) -> str | None:
+def field_to_correct(message: str, current_name: str | None = None) -> str | None:
     """Which field a correction talks about: "the phone is wrong" -> phone, "电话写错了" -> phone,
-    "phone call" (a channel's label) -> how to be contacted."""
+    "phone call" (a channel's label) -> how to be contacted; a name that corrects the current
+    one ("不是刘阳，是刘洋", "it's Kevin with a K, Kevin Zhou") -> the name."""
     if _is_channel_label(message):
         return "preferred_channel"
     value = message.lower()
@@ -69,26 +71,17 @@ def field_to_correct(message: str) -> str | None:
         found.add("email")
     if "email" in found and "phone" in found and "@" in value:
         found.discard("phone")
+    if re.search(r"英文名|中文名|english name|chinese name", value):
+        found.discard("language")  # "英文名是Lena不是Lina": a name in another script, not a language
     if "phone" in found and "wechat_id" in found and not re.search(r"\d{6,}", value):
         found.discard("phone")
     # "用邮件联系我吧": how to be contacted, unless the message carries a new address or number
     if "preferred_channel" in found and "@" not in value and not re.search(r"\d{6,}", value):
         return "preferred_channel"
-    return next((name for name in _PRECEDENCE if name in found), None)
-
-
-# The new value inside a correction: "是刘洋不是刘阳", "it's Mike Zhang", "改成 …", "should be …".
-_NEW_VALUE = (
-    re.compile(
-        r"(?:应该是|应是|改成|改为|换成|正确的是|其实是|是)\s*[“\"']?([^，,。；;“”\"'!！?？]+?)[”\"']?\s*(?:[，,]?\s*不是|[，,。.!！]|$)"
-    ),
-    re.compile(
-        r"(?:it'?s|it is|should be|change (?:it )?to|correct (?:one )?is|actually|is)\s+"
-        r"[\"']?([^,;\"'!?]+?)[\"']?\s*(?:,?\s*not\b|[,.;!]|$)",
-        re.IGNORECASE,
-    ),
-    re.compile(r"[:：]\s*(.+)$"),
-)
+    field = next((name for name in _PRECEDENCE if name in found), None)
+    if field is None and is_name_correction(message, current_name):
+        return "name"
+    return field
 
 
 _NOT_A_VALUE = re.compile(
@@ -139,20 +132,7 @@ def corrected_value(field: str, message: str, current: str | None = None) -> str
         # "公司名写全一点 哈尔滨包尔汽车零部件有限公司": a company named plainly, without "it's"
         clauses = [c for c in re.split(r"[，,；;。\s]+", message) if c]
         return next((company for c in reversed(clauses) if (company := contact.find_company(c))), None)
-    for pattern in _NEW_VALUE:
-        for candidate in pattern.findall(message):
-            candidate = candidate.strip()
-            if not candidate or _NOT_A_VALUE.match(candidate):
-                continue
-            if any(word in candidate.lower() for word in _FIELD_WORDS.get(field, ())):
-                continue
-            # "是刘洋 海洋的洋": the name, then how it is written
-            words = candidate.split()
-            for end in range(len(words), 0, -1):
-                name = contact.parse_name(" ".join(words[:end]))
-                if not isinstance(name, contact.Problem):
-                    return name
-    return None
+    return corrected_name(message, current) if field == "name" else None
 
 
 def summary(lead: Mapping[str, Any], language: Language, heading: bool = True) -> str:

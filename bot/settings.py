@@ -107,6 +107,14 @@ class Settings:
     redis_key_prefix: str = "lawbot"  # letters and digits only (Rasa's rule)
     rabbitmq_url: str | None = field(default=None, repr=False)
     rabbitmq_queue: str = "lawbot_events"
+    # `make run-production` (bot/ops/production.py): this many Rasa servers, each with its own
+    # action server, on consecutive ports from rasa_port and action_port, and nginx in front on
+    # proxy_port (0: no proxy).
+    instances: int = 1
+    proxy_port: int = 0
+    # Proxies (addresses or networks) whose X-Forwarded-For names the client for the rate limit
+    # per address; loopback is always one (nginx on this machine).
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
     def production(self) -> bool:
@@ -201,4 +209,11 @@ def load() -> Settings:
         redis_key_prefix=os.environ.get("LAWBOT_REDIS_PREFIX") or "lawbot",
         rabbitmq_url=os.environ.get("LAWBOT_RABBITMQ_URL") or None,
         rabbitmq_queue=os.environ.get("LAWBOT_RABBITMQ_QUEUE") or "lawbot_events",
+        instances=int(os.environ.get("LAWBOT_INSTANCES") or 1),
+        proxy_port=int(os.environ.get("LAWBOT_PROXY_PORT") or 0),
+        trusted_proxies=tuple(
+            proxy.strip()
+            for proxy in (os.environ.get("LAWBOT_TRUSTED_PROXIES") or "").split(",")
+            if proxy.strip()
+        ),
     )

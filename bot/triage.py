@@ -22,12 +22,14 @@ bot/knowledge/triage.yml; the modules hold only the logic. Pure domain: no Rasa 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Mapping, Sequence
 
-from bot.triage_authority import authority_contacts, cancellers, user_says_not_urgent
+from bot import triage_model
+from bot.triage_authority import authority_contacts, cancellers, settled_before, user_says_not_urgent
 from bot.triage_calendar import anchored_today
 from bot.triage_dates import DONE_WITHIN, times
 from bot.triage_rules import Hit, detentions, incidents, insider_acts, still_going
@@ -40,12 +42,11 @@ from bot.triage_text import (
     has_authority,
     hypothetical,
     negated,
-    node,
     normalise,
     real,
-    rx,
     split_clauses,
 )
+from bot.triage_vocab import node, rx
 
 REASONS: tuple[str, ...] = ("detention", "ongoing_incident", "authority_contact", "deadline")
 # About two weeks; 15 days keeps the usual fifteen-day answer and objection periods (答辩期) in.
@@ -92,7 +93,8 @@ def _findings(message: str, today: date, deadline_answer: bool = False) -> set[s
             following = None
         detained = list(detentions(clause, text))
         hits.extend(detained)
-        hits.extend(incidents(clause, following))
+        preceding = clauses[index - 1] if index and clauses[index - 1].sentence == clause.sentence else None
+        hits.extend(incidents(clause, following, preceding=preceding))
         hits.extend(insider_acts(clauses, index))
         hits.extend(authority_contacts(clause, detained))
         for match in rx("detention.bail").finditer(clause.text):
@@ -129,8 +131,10 @@ def _deadline(clauses: Sequence[Clause], today: date, deadline_answer: bool) -> 
     for index, clause in enumerate(clauses):
         if (
             clause.time == "far_past"
-            or generic_law(clause)
             or general_question(clause)
+            or clause.has("deadline.not_legal")
+            or clause.has("authority.outreach")
+            or clause.has("authority.service")
             or (
                 clause.question
                 and (clause.has("hypothetical.definition") or clause.has("hypothetical.aux_question"))
@@ -144,8 +148,9 @@ def _deadline(clauses: Sequence[Clause], today: date, deadline_answer: bool) -> 
         happened_today = clause.has("deadline.event") and not clause.has("deadline.strong")
         # ", ten days from now.": a time said again after the clause that says what is due.
         before = clauses[index - 1] if index and clauses[index - 1].sentence == clause.sentence else None
-        obligation = _binds(clause) or (before is not None and _only_time(clause, today) and _binds(before))
         plan = clause.has("deadline.plan")
+        obligation = _binds(clause) or (before is not None and _only_time(clause, today) and _binds(before))
+        obligation = obligation or (clause.has("deadline.signing") and not plan)  # "we sign on Monday"
         # A date the police or a regulator set (an interview, a reply) binds like a deadline.
         set_by_authority = has_authority(clause) and not clause.has("hypothetical.intention")
         # "…will revoke our permit if we don't reply within 10 days": the negation is the threat's.
@@ -160,8 +165,13 @@ def _deadline(clauses: Sequence[Clause], today: date, deadline_answer: bool) -> 
         )
         # "locked again within an hour": how fast an attack went, not a time limit.
         attack_speed = not obligation and clause.has("incident.cues") and not clause.has("deadline.future")
+        # "PIPL requires notice within 72 hours" says what the law says; a law names no calendar
+        # day ("the investor needs a PIPL opinion by next Monday").
+        law_only = generic_law(clause)
         for when in times(clause.text, today):
             if when.days is None or not 0 <= when.days <= URGENT_WITHIN_DAYS or attack_speed:
+                continue
+            if law_only and not when.point:
                 continue
             if negated(clause, when.start) and not threat:
                 continue
@@ -174,7 +184,9 @@ def _deadline(clauses: Sequence[Clause], today: date, deadline_answer: bool) -> 
             ahead = when.future or (when.days > 0 and clause.has("deadline.summons"))
             if set_by_authority and ahead and not hypothetical(clause, when.start):
                 return True
-            if plan and not obligation or (_supposed(clause, when.start) and not ultimatum):
+            # A plan binds only with a bound and an obligation ("we plan to notify them next week").
+            bound = when.bounded or clause.has("deadline.proceeding")  # a hearing is set, not planned
+            if plan and not (obligation and bound) or (_supposed(clause, when.start) and not ultimatum):
                 continue
             if (when.bounded and not _lapse_date(clause, when.start)) or obligation:
                 return True
@@ -222,11 +234,14 @@ def assess(message: str, answers: Mapping[str, object] | None = None, today: dat
     """How urgent the matter is and why: in the message and in the follow-up answers.
     `today` places relative dates ("周五前", "by December 3"); it defaults to date.today()."""
     today = today or date.today()
-    found = _findings(message or "", today)
+    found = _findings(message or "", today) or _second_reading(message or "", today)
+    settled = settled_before(message or "", today)
     for key, value in (answers or {}).items():
         code = (key, str(value))
         if code in _URGENT_ANSWERS:
-            found.add(_URGENT_ANSWERS[code])
+            # "去年被罚过，罚款早交完了": the penalty was received, and it is over.
+            if not (settled and _URGENT_ANSWERS[code] == "authority_contact"):
+                found.add(_URGENT_ANSWERS[code])
         elif code in _CALMING_ANSWERS:
             found.discard(_CALMING_ANSWERS[code])
         elif isinstance(value, str) and value.strip().lower() not in _EMPTY_ANSWERS:
@@ -234,6 +249,34 @@ def assess(message: str, answers: Mapping[str, object] | None = None, today: dat
             found |= _findings(value, today, deadline_answer=deadline_key)
     reasons = tuple(reason for reason in REASONS if reason in found)
     return Triage("high" if reasons else "normal", reasons)
+
+
+@functools.lru_cache(maxsize=1)
+def reader() -> triage_model.UrgencyModel:
+    """The statistical second reader (bot/triage_model.py); the descriptions it learns "calm"
+    from are those the rules find nothing in (judged as of a fixed day: repeatable)."""
+    return triage_model.reader(lambda text: not _findings(text, date(2026, 1, 5)))
+
+
+def warm() -> None:
+    """Loads or trains the second reader now (the action server, at start)."""
+    reader()
+
+
+def _second_reading(message: str, today: date) -> set[str]:
+    """What the second reader finds where the rules found nothing and judged nothing calm
+    (knowledge/triage.yml, second_reader.defer_to); never against the user's "not urgent"."""
+    text = normalise(message)
+    if not text.strip() or any(rx(path).search(text) for path in node("second_reader.defer_to")):
+        return set()
+    today = anchored_today(text, today)
+    clauses = split_clauses(text, today)
+    if user_says_not_urgent(clauses):
+        return set()
+    found = reader().reasons(message)
+    if any(times(clause.text, today) for clause in clauses):
+        found.discard("deadline")  # a date or duration the rules read is theirs to count
+    return found
 
 
 def is_contest(message: str) -> bool:

@@ -1,24 +1,43 @@
 """Contact with the police or a regulator in one clause (for the triage engine, bot/triage.py),
-and the words that cancel a finding: released, contained, resolved, "not urgent"."""
+the words that cancel a finding: released, contained, resolved, "not urgent", and whether a
+message tells the authority's matter as over (an intake answer "a penalty was received" then
+adds no urgency)."""
 
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Iterator, Sequence
 
+from bot.triage_calendar import anchored_today
 from bot.triage_rules import Hit
-from bot.triage_text import Clause, about_others, generic_law, has_authority, hypothetical, negated, real, rx
+from bot.triage_text import (
+    Clause,
+    about_others,
+    generic_law,
+    has_authority,
+    hypothetical,
+    negated,
+    normalise,
+    real,
+    split_clauses,
+)
+from bot.triage_vocab import rx
 
 
 def authority_contacts(clause: Clause, detained: Sequence[Hit] = ()) -> Iterator[Hit]:
     """Police or regulator contact. Taking a person away is a detention, not also a contact."""
-    if generic_law(clause):
+    if generic_law(clause) or clause.has("authority.outreach") or clause.has("authority.service"):
+        return
+    if rx("authority.posed").search(clause.sentence_text or clause.text):
         return
     authority = has_authority(clause)
     commercial = clause.has("authority.commercial")
     if about_others(clause) or (commercial and not authority):
         return
-    platform = clause.has("authority.platform") and not authority
+    # "广告用语被罚 还可能封号": what only a platform does may stand anywhere in the sentence.
+    acts = rx("authority.platform_acts").search(clause.sentence_text or clause.text)
+    platform = (clause.has("authority.platform") or bool(acts)) and not authority
 
     def taking(match: re.Match[str]) -> bool:
         start, end = clause.offset + match.start(), clause.offset + match.end()
@@ -55,3 +74,14 @@ def cancellers(clause: Clause, path: str) -> Iterator[int]:
 
 def user_says_not_urgent(clauses: Sequence[Clause]) -> bool:
     return any(rx("deadline.none").search(c.text) for c in clauses)
+
+
+def settled_before(message: str, today: date) -> bool:
+    """The message tells the authority's matter as over: paid, closed, rectified, or only long ago
+    ("去年让市场监管局罚过一回，罚款早交完了", "we were fined in 2022 and paid")."""
+    text = normalise(message)
+    clauses = split_clauses(text, anchored_today(text, today))
+    if any(True for clause in clauses for _ in cancellers(clause, "authority.resolved")):
+        return True
+    named = [c for c in clauses if has_authority(c) or c.has("authority.intrinsic")]
+    return bool(named) and all(c.time == "far_past" for c in named)

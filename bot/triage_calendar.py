@@ -10,7 +10,7 @@ import re
 from datetime import date, timedelta
 from functools import lru_cache
 
-from bot.triage_text import node
+from bot.triage_vocab import node
 
 
 @lru_cache(maxsize=1)

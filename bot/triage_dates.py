@@ -34,6 +34,7 @@ class When:
     days: int | None  # from today; None: not a point in time we can place
     bounded: bool  # "by", "within", "前", "内": a limit by itself
     future: bool = False  # surely ahead ("tomorrow", "下周三", a date), not "on Tuesday" or "today"
+    point: bool = False  # a day of the calendar ("by next Monday"), not a duration ("within 72 hours")
 
 
 @lru_cache(maxsize=1)
@@ -60,7 +61,7 @@ def _time_patterns() -> dict[str, re.Pattern[str]]:
             r"(?P<post>内|之内|以内|前|以前|之前|后|之后|以后|时间)?"
         ),
         "en_point": re.compile(
-            r"\b(?:(?P<today>today|tonight|this\s+evening|end\s+of\s+(?:the\s+)?day)|"
+            r"(?<![A-Za-z])(?:(?P<today>today|tonight|this\s+evening|end\s+of\s+(?:the\s+)?day)|"
             r"(?P<twodays>(?:the\s+)?day\s+after\s+tomorrow)|(?P<tomorrow>tomorrow)|"
             r"(?P<thisweek>(?:the\s+)?end\s+of\s+(?:the|this)\s+week|this\s+week(?:end)?|the\s+weekend)|"
             r"(?P<nextweek>next\s+week)|"
@@ -70,7 +71,7 @@ def _time_patterns() -> dict[str, re.Pattern[str]]:
             r"(?P<past>yesterday|last\s+(?:week|month|night|" + WEEKDAY_NAMES + r"))|"
             r"(?<!every\s)(?<!each\s)(?:(?P<which>this|next|coming)\s+)?(?P<weekday>"
             + WEEKDAY_NAMES
-            + r")\b(?!s)|"
+            + r")(?![A-Za-z])|"
             r"(?P<iso>(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2}))|"
             r"(?P<md>(?P<mdm>" + MONTH_NAMES + r")\.?\s+(?P<mdd>\d{1,2})(?:st|nd|rd|th)?\b"
             r"(?:,?\s*(?P<mdy>\d{4}))?)|"
@@ -180,9 +181,11 @@ def times(text: str, today: date) -> list[When]:
     # "today is the 9th" says what today is; it is no date of its own.
     found: list[When] = [When(m.start(), m.end(), None, False) for m in anchors(text)]
 
-    def add(start: int, end: int, days: int | None, bounded: bool, ahead: bool = False) -> None:
+    def add(
+        start: int, end: int, days: int | None, bounded: bool, ahead: bool = False, point: bool = False
+    ) -> None:
         if not any(w.start <= start < w.end or start <= w.start < end for w in found):
-            found.append(When(start, end, days, bounded, bounded or ahead))
+            found.append(When(start, end, days, bounded, bounded or ahead, point))
 
     for m in [*patterns["en_point"].finditer(text), *patterns["zh_point"].finditer(text)]:
         g = {name: value for name, value in m.groupdict().items() if value}
@@ -195,7 +198,7 @@ def times(text: str, today: date) -> list[When]:
             or patterns["zh_bound_after"].search(text[m.end() : m.end() + 3])
             or patterns["zh_bound_before"].search(text[max(0, m.start() - 8) : m.start()])
         )
-        add(m.start(), m.end(), _point_days(g, today), bounded, ahead)
+        add(m.start(), m.end(), _point_days(g, today), bounded, ahead, point=True)
 
     for m in patterns["en_duration"].finditer(text):
         value = number(m.group("num"))

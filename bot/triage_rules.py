@@ -12,15 +12,14 @@ from bot.triage_text import (
     CJK,
     Clause,
     about_others,
-    entity_rx,
     framed,
     has_authority,
     hypothetical,
     in_title,
     negated,
     real,
-    rx,
 )
+from bot.triage_vocab import entity_rx, rx
 
 # ---------------------------------------------------------------- who is held
 
@@ -141,9 +140,10 @@ def detentions(clause: Clause, message: str = "") -> Iterator[Hit]:
     """A person held. Not someone of another company ("同行的公司老板被抓了") nor people in general."""
     if about_others(clause):
         return
-    for kind in ("person", "passive", "any", "agent", "stopped", "at_station"):
+    for kind in ("person", "passive", "any", "agent", "stopped", "at_station", "summoned"):
         for match in rx(f"detention.{kind}").finditer(clause.text):
-            if in_title(clause, match) or not real(clause, match.start()):
+            # A quoted term of the law is still a detention ("put under 'residential surveillance'").
+            if in_title(clause, match) or not real(clause, match.start(), labels=False):
                 continue
             if rx("detention.concept").match(clause.text, match.end()):  # "羁押期限", "detention period"
                 continue
@@ -159,6 +159,8 @@ def detentions(clause: Clause, message: str = "") -> Iterator[Hit]:
                 patient = _patient(clause, match, "near")
                 if (patient is not None and not patient.person) or _object_is_a_thing(clause, match):
                     continue
+            elif kind == "summoned" and not _stopped_and_held(kind, message):
+                continue
             elif kind in ("agent", "stopped", "at_station"):
                 passive = kind != "agent" and bool(_PASSIVE_BEFORE.search(clause.text[: match.start()]))
                 if not (has_authority(clause) or passive or (not chinese and _IMPERSONAL.match(clause.text))):
@@ -175,9 +177,12 @@ def detentions(clause: Clause, message: str = "") -> Iterator[Hit]:
             yield Hit("detention", clause.offset + match.start(), end=clause.offset + match.end())
 
 
-def incidents(clause: Clause, following: Clause | None, present_only: bool = True) -> Iterator[Hit]:
+def incidents(
+    clause: Clause, following: Clause | None, present_only: bool = True, preceding: Clause | None = None
+) -> Iterator[Hit]:
     """An attack or leak under way; with `present_only` False, any attack or leak the clause
-    reports as a fact, whenever it happened."""
+    reports as a fact, whenever it happened. A clause next to it in the sentence may say it goes
+    on ("transactions are leaving our wallet every few minutes, we think the key leaked")."""
     senses = [m.span() for m in rx("incident.other_senses").finditer(clause.text)]
     for match in rx("incident.cues").finditer(clause.text):
         if any(s <= match.start() < e or match.start() <= s < match.end() for s, e in senses):
@@ -197,6 +202,9 @@ def incidents(clause: Clause, following: Clause | None, present_only: bool = Tru
             continue
         borrow = following is not None and clause.time is None and not following.has("incident.cues")
         nearby = [clause] + ([following] if following is not None and borrow else [])
+        before = preceding is not None and clause.time is None and preceding.time is None
+        if preceding is not None and before and not preceding.question and not preceding.has("incident.cues"):
+            nearby.append(preceding)
         continuing = any(c.has("incident.continuing") for c in nearby)
         inherent = any(rx("incident.inherent").search(c.text) for c in nearby)
         recent = any(c.has("incident.recent") for c in nearby)

@@ -1,8 +1,8 @@
-"""The reading apparatus of the triage engine (bot/triage.py): the cue vocabularies of
-bot/knowledge/triage.yml as regular expressions, the cutting of a message into clauses, and the
-scopes that take a cue out of the present facts of the user's own matter: negation, time,
-hypotheticals and general questions, titles, and topics (a product, a study or a story *about*
-police or ransomware)."""
+"""The reading apparatus of the triage engine (bot/triage.py): the cutting of a message into
+clauses, and the scopes that take a cue out of the present facts of the user's own matter:
+negation, time, hypotheticals, hearsay and general questions, titles and quotes, and topics (a
+product, a study or a story *about* police or ransomware). The cue vocabularies are read by
+bot/triage_vocab.py."""
 
 from __future__ import annotations
 
@@ -10,70 +10,16 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from functools import cache, lru_cache
-from pathlib import Path
-from typing import Any, Sequence
 
-import yaml
-
-KNOWLEDGE = Path(__file__).resolve().parent / "knowledge" / "triage.yml"
-
-# ---------------------------------------------------------------- vocabulary
-
-
-@lru_cache(maxsize=1)
-def vocabulary() -> dict[str, Any]:
-    loaded = yaml.safe_load(KNOWLEDGE.read_text(encoding="utf-8"))
-    if not isinstance(loaded, dict):
-        raise ValueError(f"{KNOWLEDGE} is not a mapping")
-    return loaded
-
-
-def node(path: str) -> Any:
-    found: Any = vocabulary()
-    for part in path.split("."):
-        found = found[part]
-    return found
-
-
-def _patterns(path: str) -> tuple[list[str], list[str]]:
-    found = node(path)
-    if isinstance(found, dict):
-        return [str(p) for p in found.get("en") or []], [str(p) for p in found.get("zh") or []]
-    return [str(p) for p in found], []
-
-
-def _alternation(patterns: Sequence[str]) -> str:
-    return "|".join(f"(?:{p})" for p in patterns) or r"(?!x)x"
-
-
-@cache
-def _words(path: str) -> str:
-    """A word list as one alternation: English entries as whole words, Chinese as they are."""
-    english, chinese = _patterns(path)
-    # Latin-script edges, so that "收到CAC通知" names the CAC (a CJK letter is a \w too).
-    return _alternation([rf"(?<![A-Za-z0-9_])(?:{p})(?![A-Za-z0-9_])" for p in english] + chinese)
-
-
-@cache
-def rx(path: str) -> re.Pattern[str]:
-    english, chinese = _patterns(path)
-    authority, person = f"(?:{_words('entities.authority')})", f"(?:{_words('entities.person')})"
-    expanded = [p.replace("{auth}", authority).replace("{person}", person) for p in english + chinese]
-    return re.compile(_alternation(expanded), re.IGNORECASE)
-
-
-@cache
-def entity_rx(kind: str) -> re.Pattern[str]:
-    return re.compile(_words(f"entities.{kind}"), re.IGNORECASE)
-
+from bot.triage_vocab import entity_rx, rx
 
 # ---------------------------------------------------------------- clauses
 
-_SENTENCE = re.compile(r"(?:[^.!?。;\n]|\.(?=\s*\d|\w))+[.!?。;\n]*")
+# A colon ends a lead-in ("we need to know whether we must report it: hackers stole..."), not a time.
+_SENTENCE = re.compile(r"(?:[^.!?。;:\n]|\.(?=\s*\d|\w)|:(?=\d))+[.!?。;:\n]*")
 _CLAUSE_BREAK = re.compile(
     r",|\s+-\s+|—|"
-    r"\b(?=(?:but|however|although|though|whereas|because|unless|whenever|when|while|"
+    r"(?<!\beven\s)(?<!\bas\s)\b(?=(?:but|however|although|though|whereas|because|unless|whenever|when|while|"
     r"what\s+if|if|now\s+that|so\s+that|even\s+though|except\s+that)\b)|"
     r"(?=(?<!不)但(?!凡)|不过|可是|然而|虽然|因为|如果|假如|(?<![主只就])要是|万一)|"
     r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])",  # Chinese written with spaces between clauses
@@ -142,7 +88,16 @@ def split_clauses(message: str, today: date) -> list[Clause]:
             clause = Clause(
                 text, sentence.start() + start, number, question, sentence_text=raw, in_sentence=start
             )
-            condition = rx("hypothetical.conditional").search(text)
+            # "if possible", "in case it matters", "whether or not", "even if": no condition on the facts.
+            formulas = [m.span() for m in rx("hypothetical.formula").finditer(text)]
+            condition = next(
+                (
+                    m
+                    for m in rx("hypothetical.conditional").finditer(text)
+                    if not any(s <= m.start() < e for s, e in formulas)
+                ),
+                None,
+            )
             # "来了几个警察。他们把我老公带走了": the sentence before may name who "they" are.
             clause.prior_authority = previous is None and bool(clauses) and names_authority(clauses[-1])
             if previous is not None:
@@ -202,7 +157,7 @@ def hypothetical(clause: Clause, at: int) -> bool:
         return True
     if clause.has("hypothetical.clause_wide"):
         return True
-    if clause.has("hypothetical.modal", before=at):
+    if clause.has("hypothetical.modal", before=at) or _hearsay(clause, at):
         return True
     for intention in rx("hypothetical.intention").finditer(clause.text[:at]):
         reach = 8 if CJK.search(intention.group()) else 25
@@ -216,6 +171,16 @@ def hypothetical(clause: Clause, at: int) -> bool:
         if clause.has("hypothetical.question_modal", before=at):
             return True
     return False
+
+
+def _hearsay(clause: Clause, at: int) -> bool:
+    """A rumour ("听说网信办要查", "I heard the police are checking apps"), not what happened to one
+    of ours ("听说我们网管让公安带走了")."""
+    upto = clause.sentence_text[: clause.in_sentence + at] if clause.sentence_text else clause.text[:at]
+    heard = list(rx("hypothetical.hearsay").finditer(upto))  # it governs the rest of its sentence
+    if not heard:
+        return False
+    return not rx("hypothetical.ours").search(upto[heard[-1].end() :]) or clause.has("hypothetical.foretold")
 
 
 def general_question(clause: Clause) -> bool:
@@ -250,8 +215,29 @@ def _not_now(clause: Clause) -> bool:
     return clause.time is not None
 
 
-def real(clause: Clause, at: int) -> bool:
-    return not (negated(clause, at) or hypothetical(clause, at) or _not_now(clause) or framed(clause, at))
+def real(clause: Clause, at: int, labels: bool = True) -> bool:
+    scoped = negated(clause, at) or hypothetical(clause, at) or _not_now(clause)
+    return not (scoped or framed(clause, at, labels))
+
+
+def quoted(text: str, at: int) -> bool:
+    """The word at `at` stands inside quotes or a title's brackets that hold a name or a label
+    ("a 'ransom' quest", "《狂飙》"), not inside quoted words of someone ("警察说“人要关15天”")."""
+    before = text[:at]
+    if before[-1:] == "'":  # 'ransom', 'summons': a short quoted label
+        end = text.find("'", at)
+        return 0 < end - at <= 20
+    for opening, closing in (("“", "”"), ("《", "》"), ("「", "」"), ('"', '"')):
+        start = before.rfind(opening)
+        inside = (
+            before.count(opening) % 2 == 1
+            if opening == closing
+            else before.count(opening) > before.count(closing)
+        )
+        end = text.find(closing, at)
+        if inside and (end == -1 or end - start <= 16 or opening == "《"):
+            return True
+    return False
 
 
 def in_title(clause: Clause, match: re.Match[str]) -> bool:
@@ -260,11 +246,8 @@ def in_title(clause: Clause, match: re.Match[str]) -> bool:
     before = text[: match.start()]
     if before[-1:] in ("'", '"') and text[match.end() : match.end() + 1] in ("'", '"'):  # 'detained'
         return True
-    for opening, closing in (("“", "”"), ("《", "》"), ("「", "」"), ('"', '"')):
-        if opening == closing:
-            if before.count(opening) % 2 == 1:
-                return True
-        elif before.count(opening) > before.count(closing):
+    for opening, closing in (("“", "”"), ("《", "》"), ("「", "」")):
+        if before.count(opening) > before.count(closing):
             return True
     word = match.group()
     if not word[:1].isupper():
@@ -276,11 +259,13 @@ def in_title(clause: Clause, match: re.Match[str]) -> bool:
     return next_capital or previous_capital
 
 
-def framed(clause: Clause, at: int) -> bool:
+def framed(clause: Clause, at: int, labels: bool = True) -> bool:
     """The word at `at` names what a product, a work or a study is about, not an event of the
     user's ("a game mode set in a detention centre", "an app called 'Police Radar'", "我的论文写的是
     刑事拘留期限")."""
     if clause.topic or any(link.end() <= at for link in rx("hypothetical.topic").finditer(clause.text)):
+        return True
+    if labels and quoted(clause.text, at):  # "a 'ransom' quest", "有个'警察来了'提醒功能"
         return True
     return any(
         span.start() <= at < span.end() for span in rx("hypothetical.topic_span").finditer(clause.text)

@@ -62,6 +62,8 @@ class RestChat:
     audit: bool = True
     language: str | None = None
     problems: list[str] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)  # e.g. the REST bearer token
+    timeout: float = 60  # seconds per message (the load tool waits longer)
 
     @property
     def conversation_id(self) -> str:
@@ -80,7 +82,8 @@ class RestChat:
         response = requests.post(
             f"{self.rasa_url}/webhooks/rest/webhook",
             json={"sender": self.sender, "message": message},
-            timeout=60,
+            timeout=self.timeout,
+            **({"headers": self.headers} if self.headers else {}),
         )
         self.timings_ms.append((time.perf_counter() - started) * 1000)
         response.raise_for_status()

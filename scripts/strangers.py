@@ -111,11 +111,12 @@ def main(argv: list[str]) -> int:
     )
     parser.add_argument("--min-pass", type=float, default=0.0, help="share of correct leads required")
     parser.add_argument("--only", help="one persona id")
+    parser.add_argument("--personas", type=Path, help="a folder of users_*.yml (default: tests/strangers)")
     parser.add_argument("--chart", default=str(PROJECT_ROOT / "docs" / "strangers.png"))
     parser.add_argument("--out", default=str(PROJECT_ROOT / "var" / "results" / "strangers"))
     parser.add_argument("--workers", type=int, default=3)
     args = parser.parse_args(argv)
-    personas = [p for p in load_personas() if not args.only or p["id"] == args.only]
+    personas = [p for p in load_personas(args.personas) if not args.only or p["id"] == args.only]
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     results: list[dict[str, Any]] = []

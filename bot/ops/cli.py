@@ -34,7 +34,7 @@ def _triage(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from bot.ops.supervisor import run_forever
 
-    return run_forever()
+    return run_forever(env_file=args.env_file)
 
 
 def _db_upgrade(args: argparse.Namespace) -> int:
@@ -200,6 +200,11 @@ def build_parser() -> argparse.ArgumentParser:
     triage.set_defaults(handler=_triage)
 
     serve = commands.add_parser("serve", help="start the action server and the Rasa server")
+    serve.add_argument(
+        "--env-file",
+        type=Path,
+        help="NAME=value settings for what the environment lacks (make run-production: deploy/local.env)",
+    )
     serve.set_defaults(handler=_serve)
 
     db = commands.add_parser("db", help="the leads database")

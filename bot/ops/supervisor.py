@@ -1,12 +1,15 @@
 """Starts the whole assistant (action server, then Rasa server), waits until each answers,
 prints where to talk to it, restarts a child that crashes (with backoff, bot/ops/restarts.py),
 and stops everything together. Used by `make run` and by the tests that need the real servers.
+`make run-production INSTANCES=N`: N Rasa servers, each with its own action server, behind
+nginx, in the production profile (its settings, provisioning and nginx: bot/ops/production.py).
 
 Longer than 300 lines: starting, watching, restarting and stopping the children belong together.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import signal
@@ -22,6 +25,8 @@ from types import FrameType
 import requests
 import yaml
 
+from bot.ops import production
+from bot.ops.production import Instance, production_endpoints, production_problems, store_passwords
 from bot.ops.restarts import RestartPolicy
 from bot.settings import PROJECT_ROOT, Settings
 from bot.settings import load as load_settings
@@ -49,6 +54,8 @@ class Server:
     log_path: Path
     extra_env: dict[str, str] = field(default_factory=dict, repr=False)  # secrets among them
     process: subprocess.Popen[bytes] | None = None
+    # Started together with the next server: Stack.start awaits both once the next is started.
+    overlap: bool = False
 
     def start(self, env: dict[str, str]) -> None:
         env = {**env, **self.extra_env}
@@ -92,13 +99,23 @@ class Server:
             time.sleep(0.5)
 
     def stop(self, grace: float = 10) -> None:
-        if not self.process or self.process.poll() is not None:
+        self.terminate()
+        self.wait_stopped(grace)
+
+    def terminate(self) -> None:
+        """SIGTERM to the child's process group (nginx's workers, Sanic's, …)."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+
+    def wait_stopped(self, grace: float) -> None:
+        """Waits until the child has exited; SIGKILL after `grace` seconds."""
+        if not self.process:
             return
-        os.killpg(self.process.pid, signal.SIGTERM)
         try:
-            self.process.wait(grace)
+            self.process.wait(max(grace, 0))
         except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):  # it may have gone in the meantime
+                os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
 
 
@@ -108,95 +125,6 @@ API_TOKEN_ENV = "RASA_API_TOKEN"
 ACTION_SECRET_ENV = "LAWBOT_ACTION_SECRET"
 # The header Rasa sends the action secret in (bot/rasa/action_server.py checks it).
 ACTION_SECRET_HEADER = "X-Lawbot-Action-Secret"
-
-
-# Production: the passwords in the stores' URLs reach Rasa only through these variables, which
-# Rasa substitutes when it reads endpoints.yml (the file holds none).
-STORE_PASSWORD_ENV = {
-    "tracker": "LAWBOT_TRACKER_DB_PASSWORD",
-    "redis": "LAWBOT_REDIS_PASSWORD",
-    "rabbitmq": "LAWBOT_RABBITMQ_PASSWORD",
-}
-
-
-def production_problems(settings: Settings) -> list[str]:
-    """What the production profile lacks, one line each (empty: it may start)."""
-    problems = []
-    if not settings.database_url.startswith("postgresql"):
-        problems.append("LAWBOT_DATABASE_URL: the leads database on PostgreSQL (postgresql://user@host/db)")
-    if settings.tracker_database_url and not settings.tracker_database_url.startswith("postgresql"):
-        problems.append("LAWBOT_TRACKER_DATABASE_URL: a PostgreSQL URL (or unset: the leads database)")
-    if not (settings.redis_url or "").startswith(("redis://", "rediss://")):
-        problems.append("LAWBOT_REDIS_URL: Rasa's lock store (redis://[:password@]host:6379/db)")
-    if not settings.redis_key_prefix.isalnum():
-        problems.append("LAWBOT_REDIS_PREFIX: letters and digits only")
-    if not (settings.rabbitmq_url or "").startswith(("amqp://", "amqps://")):
-        problems.append("LAWBOT_RABBITMQ_URL: Rasa's event broker (amqp://user:password@host:5672/vhost)")
-    if not settings.encryption_keys:
-        problems.append("LAWBOT_ENCRYPTION_KEYS: encryption at rest (make one with `lawbot keys new`)")
-    if not settings.search_key:
-        problems.append("LAWBOT_SEARCH_KEY: the key of the contact hashes (any long random string)")
-    return problems
-
-
-def store_passwords(settings: Settings) -> dict[str, str]:
-    """The environment the Rasa server needs to fill in endpoints.yml's ${...} passwords."""
-    if not settings.production:
-        return {}
-    from urllib.parse import urlsplit
-
-    from sqlalchemy.engine import make_url
-
-    found = {
-        "tracker": make_url(settings.tracker_store_url).password,
-        "redis": urlsplit(settings.redis_url or "").password,
-        "rabbitmq": urlsplit(settings.rabbitmq_url or "").password,  # as in the URL (Rasa puts it back)
-    }
-    return {STORE_PASSWORD_ENV[name]: str(value) for name, value in found.items() if value}
-
-
-def production_endpoints(settings: Settings) -> dict[str, object]:
-    """Rasa's tracker store (ours, on PostgreSQL), Redis lock store (Rasa's, made atomic for
-    several servers: bot/rasa/lock_store.py) and Pika event broker."""
-    from urllib.parse import unquote, urlsplit
-
-    from sqlalchemy.engine import make_url
-
-    def secret(name: str, present: object) -> dict[str, str]:
-        return {"password": "${" + STORE_PASSWORD_ENV[name] + "}"} if present else {}
-
-    db = make_url(settings.tracker_store_url)
-    tracker: dict[str, object] = {
-        "type": "bot.rasa.stores.ErasingSQLTrackerStore",
-        "dialect": db.drivername,
-        "url": db.host or "127.0.0.1",  # Rasa hands `url` over as `host`
-        "port": db.port or 5432,
-        "db": db.database,
-        **({"username": db.username} if db.username else {}),
-        **secret("tracker", db.password),
-    }
-    redis = urlsplit(settings.redis_url or "")
-    lock: dict[str, object] = {
-        "type": "bot.rasa.lock_store.AtomicRedisLockStore",  # Rasa's, with atomic ticket changes
-        "url": redis.hostname or "127.0.0.1",
-        "port": redis.port or 6379,
-        "db": int(redis.path.strip("/") or 0),
-        "key_prefix": settings.redis_key_prefix,
-        "use_ssl": redis.scheme == "rediss",
-        **({"username": unquote(redis.username)} if redis.username else {}),
-        **secret("redis", redis.password),
-    }
-    amqp = urlsplit(settings.rabbitmq_url or "")
-    vhost = amqp.path if amqp.path not in ("", "/") else ""
-    broker: dict[str, object] = {
-        "type": "pika",
-        "url": f"{amqp.scheme}://{amqp.hostname or '127.0.0.1'}:{amqp.port or 5672}{vhost}",
-        "username": amqp.username or "guest",
-        "password": "${" + STORE_PASSWORD_ENV["rabbitmq"] + "}" if amqp.password else "",
-        "queues": [settings.rabbitmq_queue],
-        "exchange_name": settings.rabbitmq_exchange,
-    }
-    return {"tracker_store": tracker, "lock_store": lock, "event_broker": broker}
 
 
 @dataclass
@@ -217,7 +145,12 @@ class Stack:
 
     @property
     def rasa_url(self) -> str:
+        """The (first) Rasa server."""
         return f"http://{self.settings.host}:{self.settings.rasa_port}"
+
+    @property
+    def rasa_urls(self) -> list[str]:
+        return [f"http://{self.settings.host}:{i.rasa_port}" for i in production.instances(self.settings)]
 
     @property
     def web_url(self) -> str:
@@ -227,14 +160,27 @@ class Stack:
     def action_url(self) -> str:
         return f"http://{self.settings.host}:{self.settings.action_port}"
 
-    def write_endpoints(self) -> Path:
-        """Rasa's endpoints file, rendered from the settings (addresses and stores)."""
-        path = self.settings.var_dir / "endpoints.yml"
+    @property
+    def proxy_url(self) -> str | None:
+        """nginx in front of everything (LAWBOT_PROXY_PORT), None without it."""
+        port = self.settings.proxy_port
+        return f"http://{production.upstream_host(self.settings)}:{port}" if port else None
+
+    def write_endpoints(self, instance: Instance | None = None) -> Path:
+        """Rasa's endpoints file, rendered from the settings (addresses and stores); with
+        several instances, one per Rasa server, naming its own action server."""
+        instance = instance or production.instances(self.settings)[0]
+        path = self.settings.var_dir / instance.file("endpoints", ".yml")
         path.parent.mkdir(parents=True, exist_ok=True)
+        action_endpoint = (
+            f"http://{self.settings.host}:{instance.action_port}/webhook"
+            if instance.count > 1
+            else self.settings.action_endpoint
+        )
         endpoints = {
             # The secret itself stays in the environment: Rasa fills in ${...} when it reads the file.
             "action_endpoint": {
-                "url": self.settings.action_endpoint,
+                "url": action_endpoint,
                 "headers": {ACTION_SECRET_HEADER: "${" + ACTION_SECRET_ENV + "}"},
             },
             "tracker_store": {
@@ -257,46 +203,48 @@ class Stack:
         path.write_text(yaml.safe_dump(credentials(self.settings), sort_keys=False), encoding="utf-8")
         return path
 
-    def build(self) -> None:
+    def instance_servers(self, instance: Instance, credentials: Path) -> tuple[Server, Server]:
+        """An action server and the Rasa server that calls it."""
         s = self.settings
         python = sys.executable
         logs = s.var_dir / "log"
         secret = {ACTION_SECRET_ENV: self.action_secret}
+        # bot/rasa/action_server.py: on s.host, answers only Rasa (the secret), bounded bodies.
+        action = Server(
+            instance.name("action server"),
+            [python, "-m", "bot.rasa.action_server", "--actions", "actions"]
+            + ["--interface", s.host, "--port", str(instance.action_port)],
+            f"http://{s.host}:{instance.action_port}/health",
+            logs / instance.file("actions", ".log"),
+            extra_env=secret,
+        )
+        # bot/rasa/serve.py: `rasa run --enable-api` with the token from the environment,
+        # bounded bodies, rate and length limits on every channel.
+        rasa = Server(
+            instance.name("Rasa server"),
+            [python, "-m", "bot.rasa.serve", "--model", str(s.model_path)]
+            + ["--endpoints", str(self.write_endpoints(instance)), "--credentials", str(credentials)]
+            + ["--interface", s.host, "--port", str(instance.rasa_port), "--cors", "*"],
+            f"http://{s.host}:{instance.rasa_port}/",  # answers once the model is loaded; no token in a URL
+            logs / instance.file("rasa", ".log"),
+            extra_env={**secret, API_TOKEN_ENV: self.api_token, **store_passwords(s)},
+        )
+        return action, rasa
+
+    def build(self) -> None:
+        s = self.settings
+        python = sys.executable
+        logs = s.var_dir / "log"
+        credentials = self.write_credentials()
+        pairs = [self.instance_servers(instance, credentials) for instance in production.instances(s)]
+        actions, rasas = [pair[0] for pair in pairs], [pair[1] for pair in pairs]
+        # The action servers start together; the first Rasa server alone (it creates the tracker
+        # store's tables), then the others together.
+        for server in actions[:-1] + rasas[1:-1]:
+            server.overlap = True
         self.servers = [
-            # bot/rasa/action_server.py: on s.host, answers only Rasa (the secret), bounded bodies.
-            Server(
-                "action server",
-                [python, "-m", "bot.rasa.action_server", "--actions", "actions"]
-                + ["--interface", s.host, "--port", str(s.action_port)],
-                f"{self.action_url}/health",
-                logs / "actions.log",
-                extra_env=secret,
-            ),
-            # bot/rasa/serve.py: `rasa run --enable-api` with the token from the environment,
-            # bounded bodies, rate and length limits on every channel.
-            Server(
-                "Rasa server",
-                [
-                    python,
-                    "-m",
-                    "bot.rasa.serve",
-                    "--model",
-                    str(s.model_path),
-                    "--endpoints",
-                    str(self.write_endpoints()),
-                    "--credentials",
-                    str(self.write_credentials()),
-                    "--interface",
-                    s.host,
-                    "--port",
-                    str(s.rasa_port),
-                    "--cors",
-                    "*",
-                ],
-                f"{self.rasa_url}/",  # answers once the model is loaded; no token in a URL
-                logs / "rasa.log",
-                extra_env={**secret, API_TOKEN_ENV: self.api_token, **store_passwords(s)},
-            ),
+            *actions,
+            *rasas,
             # Sends consented leads to law firms from the outbox; never blocks a conversation.
             Server("delivery worker", [python, "-m", "bot.delivery"], None, logs / "delivery.log"),
             # Production: keeps the dashboard's conversation tables from Rasa's event queue.
@@ -305,29 +253,50 @@ class Stack:
                 if s.production
                 else []
             ),
-            # The demo page with the chat widget (and, later, the staff console).
+            # The demo page with the chat widget, and the staff console.
             Server(
                 "web app",
                 [python, "-m", "bot.ops.web", "--host", s.host, "--port", str(s.web_port)],
                 f"{self.web_url}/health",
                 logs / "web.log",
-                extra_env={"RASA_PUBLIC_URL": s.rasa_public_url or self.rasa_url},
+                extra_env={"RASA_PUBLIC_URL": s.rasa_public_url or self.proxy_url or self.rasa_url},
             ),
         ]
+        if self.proxy_url:  # nginx in front (bot/ops/production.py), its config under var/nginx/
+            production.write_nginx_config(s)
+            self.servers.append(
+                Server("nginx", production.nginx_command(s), f"{self.proxy_url}/health", logs / "nginx.log")
+            )
+
+    def prepare_production(self, progress: bool) -> None:
+        """Refuses to start without the profile's settings; creates the PostgreSQL databases
+        and the RabbitMQ vhost when missing; migrates the leads database."""
+        problems = production_problems(self.settings)
+        if problems:
+            raise StartupError(
+                "the production profile (LAWBOT_PROFILE=production) needs:\n  - " + "\n  - ".join(problems)
+            )
+        note = print if progress else (lambda _: None)
+        try:
+            production.ensure_databases(self.settings, note)
+        except Exception as error:  # noqa: BLE001 - said with the database's own words
+            raise StartupError(f"could not prepare the PostgreSQL databases: {error}") from error
+        try:
+            production.ensure_vhost(self.settings, note)
+        except (OSError, RuntimeError, subprocess.SubprocessError) as error:
+            raise StartupError(f"could not prepare the RabbitMQ vhost: {error}") from error
+        from bot.db import upgrade
+
+        upgrade(self.settings.database_url)  # the leads database at the newest schema
 
     def start(self, progress: bool = True, timeout: float = 240) -> None:
         if not self.settings.model_path.exists():
             raise StartupError(f"no trained model at {self.settings.model_path}; run `make model`")
+        problems = production.launch_problems(self.settings)
+        if problems:
+            raise StartupError("cannot start:\n  - " + "\n  - ".join(problems))
         if self.settings.production:
-            problems = production_problems(self.settings)
-            if problems:
-                raise StartupError(
-                    "the production profile (LAWBOT_PROFILE=production) needs:\n  - "
-                    + "\n  - ".join(problems)
-                )
-            from bot.db import upgrade
-
-            upgrade(self.settings.database_url)  # the leads database at the newest schema
+            self.prepare_production(progress)
         # Files under var/ (databases, spool, logs, keys) for the owner only: 0600 / 0700, and
         # the children inherit it.
         os.umask(0o077)
@@ -335,6 +304,8 @@ class Stack:
 
         make_private(self.settings.var_dir)  # and what an older version left readable
         self.build()
+        if self.proxy_url and (complaint := production.check_nginx_config(self.settings)):
+            raise StartupError(f"nginx refuses its configuration: {complaint}")
         # Children share the settings: the same var/ directory (leads database, spool, logs).
         # The secrets go only to the servers that need them (Server.extra_env).
         self.env = env = {
@@ -343,16 +314,26 @@ class Stack:
             "LAWBOT_VAR_DIR": str(self.settings.var_dir),
         }
         try:
+            starting: list[Server] = []
             for server in self.servers:
                 server.start(env)
-                server.wait_ready(timeout, progress)
+                starting.append(server)
+                if not server.overlap:
+                    for begun in starting:
+                        begun.wait_ready(timeout, progress)
+                    starting = []
         except BaseException:
             self.stop()
             raise
 
-    def stop(self) -> None:
+    def stop(self, grace: float = 10) -> None:
+        """Every child at once, the last started first; each is killed if still there after
+        `grace` seconds (in all, not per child: N instances stop as fast as one)."""
         for server in reversed(self.servers):
-            server.stop()
+            server.terminate()
+        deadline = time.monotonic() + grace
+        for server in reversed(self.servers):
+            server.wait_stopped(deadline - time.monotonic())
 
     def say(self, message: str, server: Server | None = None) -> None:
         """On the console, in the supervisor's log and in the child's own log."""
@@ -409,31 +390,57 @@ class Stack:
                     self.say(f"{server.name} restarted and ready", server)
             time.sleep(interval)
 
-    def banner(self) -> str:
-        return "\n".join(
-            [
-                "",
-                "The Harbin IT-law intake assistant is running:",
-                f"  web page + chat widget: {self.web_url}/   (English: {self.web_url}/en)",
-                f"  staff console:  {self.web_url}/staff   (accounts: .venv/bin/lawbot staff add --help)",
-                f"  REST channel:   {self.rasa_url}/webhooks/rest/webhook",
-                f"  socket.io:      {self.rasa_url}/socket.io",
-                f"  action server:  {self.action_url}/webhook   (internal: answers only Rasa)",
-                "  delivery worker: sends consented leads to law firms (lawbot deliveries list)",
-                f"  logs:           {self.settings.var_dir / 'log'}",
-                "",
-                "Talk to it:",
-                f"  curl -s {self.rasa_url}/webhooks/rest/webhook -H 'Content-Type: application/json' \\",
-                # A sender of your own: whoever uses the same one shares the conversation.
-                f'       -d \'{{"sender": "me-{secrets.token_hex(4)}", "message": "我们的网站要做ICP备案吗"}}\'',
-                "",
-                "Press Ctrl-C to stop.",
-            ]
-        )
+    def banner(self, rest_token: str | None = None) -> str:
+        """Where everything is; the curl line shows `rest_token` (a development token from
+        deploy/local.env), else names $LAWBOT_REST_TOKEN: a real token is never printed."""
+        s, front = self.settings, self.proxy_url
+        site, rasa = front or self.web_url, front or self.rasa_url
+        several = s.instances > 1
+        lines = [
+            "",
+            "The Harbin IT-law intake assistant is running"
+            + (f" ({s.instances} instances behind nginx):" if front and several else ":"),
+            f"  web page + chat widget: {site}/   (English: {site}/en)",
+            f"  staff console:  {site}/staff   (accounts: .venv/bin/lawbot staff add --help)",
+            f"  REST channel:   {rasa}/webhooks/rest/webhook"
+            + ("   (closed: no LAWBOT_REST_TOKEN)" if s.production and not s.rest_token else ""),
+            f"  socket.io:      {rasa}/socket.io",
+        ]
+        if front:
+            lines.append(f"  behind nginx:   Rasa {', '.join(self.rasa_urls)}; web app {self.web_url}")
+        lines += [
+            f"  action server{'s' if several else ''}: {self.action_url}/webhook"
+            + (f" and the next {s.instances - 1} port(s)" if several else "")
+            + "   (internal: answer only Rasa)",
+            "  delivery worker: sends consented leads to law firms (lawbot deliveries list)",
+            *(["  event consumer: counts the conversations from RabbitMQ"] if s.production else []),
+            f"  logs:           {s.var_dir / 'log'}",
+            "",
+            "Talk to it:",
+            f"  curl -s {rasa}/webhooks/rest/webhook -H 'Content-Type: application/json'"
+            + (f' -H "Authorization: Bearer {rest_token or "$LAWBOT_REST_TOKEN"}"' if s.rest_token else "")
+            + " \\",
+            # A sender of your own: whoever uses the same one shares the conversation.
+            f'       -d \'{{"sender": "me-{secrets.token_hex(4)}", "message": "我们的网站要做ICP备案吗"}}\'',
+            "",
+            "Press Ctrl-C to stop.",
+        ]
+        return "\n".join(lines)
 
 
-def run_forever() -> int:
-    """`make run`: start everything, print the URLs, stop cleanly on Ctrl-C or SIGTERM."""
+def run_forever(env_file: Path | None = None) -> int:
+    """`make run` (and `make run-production`, with deploy/local.env as `env_file`: its variables
+    fill in what the environment lacks): start everything, print the URLs, stop cleanly on
+    Ctrl-C or SIGTERM."""
+    shown_token = None
+    if env_file:
+        try:
+            taken = production.load_env_file(env_file)
+        except (OSError, ValueError) as error:
+            print(f"Could not read {env_file}: {error}", file=sys.stderr)
+            return 1
+        print(f"Settings from {env_file} (development only), the environment's own values first.")
+        shown_token = taken.get("LAWBOT_REST_TOKEN")
     stack = Stack(load_settings())
     started = stopping = False
 
@@ -451,7 +458,7 @@ def run_forever() -> int:
     try:
         stack.start()
         started = True
-        print(stack.banner(), flush=True)
+        print(stack.banner(shown_token), flush=True)
         stack.watch(lambda: stopping)  # a crashed child is restarted, with backoff
     except KeyboardInterrupt:
         pass

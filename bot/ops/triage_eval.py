@@ -99,8 +99,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     failed = []
     for language in LANGUAGES:
-        # tests/triage/<lang>*.yml: the evaluation sets; tests/triage/dev/ holds the examples the
-        # rules were developed against, which can no longer measure them
+        # tests/triage/<lang>*.yml: the evaluation sets; bot/knowledge/triage_examples/ holds the
+        # examples the rules were developed against, which can no longer measure them
         paths = sorted(args.data.glob(f"{language}*.yml"))
         if not paths:
             print(f"missing {args.data}/{language}*.yml", file=sys.stderr)

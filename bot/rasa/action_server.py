@@ -34,7 +34,7 @@ from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import logfiles
+from bot import logfiles, triage
 from bot.settings import Settings
 from bot.settings import load as load_settings
 
@@ -170,6 +170,20 @@ def max_body(settings: Settings) -> int:
     return settings.max_request_bytes * BODY_FACTOR
 
 
+def warm_knowledge() -> None:
+    """Reads the knowledge files (topics, intake texts, sources, glossary, prefill vocabularies)
+    now: each is read once, at first use, which made the first conversation after a start
+    wait about a second (docs/performance.md)."""
+    from bot import glossary, intake, prefill, sources, topics
+
+    for code, topic in topics.all_topics().items():
+        topic.information("en")
+        prefill.prefill(code, "三天内 about 20,000 users", language="en")
+    intake.texts()
+    sources.sources()
+    glossary.explain(["PIPL"], "en")
+
+
 def main(argv: list[str] | None = None) -> None:
     settings = load_settings()
     parser = argparse.ArgumentParser(prog="python -m bot.rasa.action_server", description=__doc__)
@@ -183,6 +197,8 @@ def main(argv: list[str] | None = None) -> None:
     utils.update_sanic_log_level()
     logfiles.install_masking()  # phones and emails never reach the log file
     app = create_app(args.actions, settings.action_secret, max_body(settings))
+    triage.warm()  # trained now, not at a user's first message (a few seconds)
+    warm_knowledge()
     logger.info("Action server on http://%s:%s", args.interface, args.port)
     app.run(args.interface, args.port, workers=1, access_log=False)
 

@@ -7,11 +7,16 @@ both run their turn on the same tracker: one turn is then lost when the second s
 nothing new to append (tests/integration/test_production.py shows it). Here every change of
 a lock (issue a ticket, finish serving, drop expired tickets, clean up) is one optimistic
 Redis transaction (WATCH / MULTI / EXEC, retried when another server changed the lock in
-between), so tickets are issued exactly once and served in order across all servers."""
+between), so tickets are issued exactly once and served in order across all servers.
+
+Redis down: a message's ticket cannot be issued, the turn is not run, and the channel answers
+with the apology (bot/rasa/serve.py); redis-py connects again on the next call once Redis is
+back (a lock lost with Redis only lets the next message in at once)."""
 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -21,6 +26,7 @@ from rasa.core.lock_store import LOCK_LIFETIME, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 class AtomicRedisLockStore(RedisLockStore):  # type: ignore[misc]  # rasa is untyped
@@ -73,7 +79,11 @@ class AtomicRedisLockStore(RedisLockStore):  # type: ignore[misc]  # rasa is unt
         self._change(conversation_id, finish)
 
     def cleanup(self, conversation_id: str, ticket_number: int) -> None:
-        """Finishes serving the ticket and deletes the lock when no one else waits, together."""
+        """Finishes serving the ticket and deletes the lock when no one else waits, together.
+
+        Redis not answering here is logged, not raised: the turn is over and saved, and an error
+        would make the channel apologize for a message that was handled (the user would send it
+        again: a doubled turn). The ticket then expires by itself after its lifetime."""
 
         def clean(lock: TicketLock | None) -> tuple[TicketLock | None, None]:
             if lock:
@@ -82,4 +92,7 @@ class AtomicRedisLockStore(RedisLockStore):  # type: ignore[misc]  # rasa is unt
                     return None, None
             return lock, None
 
-        self._change(conversation_id, clean)
+        try:
+            self._change(conversation_id, clean)
+        except (redis.ConnectionError, redis.TimeoutError) as error:
+            log.warning("could not release a conversation's lock (%s); it expires by itself", error)

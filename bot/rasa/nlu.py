@@ -20,6 +20,7 @@ FOREIGN_INTENT = "other_language"  # Russian, Japanese...: the bot says which la
 EMPTY_INTENT = "no_words"  # emoji, symbols: "please describe your problem"
 SWITCH_INTENT = "switch_language"  # "please speak English", "说中文"
 CONTEST_INTENT = "contest_urgency"  # "为什么写紧急？没人被抓"
+GATE_ONLY = (FOREIGN_INTENT, EMPTY_INTENT, SWITCH_INTENT, CONTEST_INTENT)  # never the classifier's
 MAX_REQUEST = 40  # longer messages asking for a language also say something else
 INTENT_RANKING = "intent_ranking"
 
@@ -59,10 +60,11 @@ class CommandGate(_Stateless):
                 self._set(message, SWITCH_INTENT, 1.0)
             elif triage.is_contest(text):
                 self._set(message, CONTEST_INTENT, 1.0)
-            elif not commands.is_unmistakable(intent.get(INTENT_NAME_KEY) or "", text):
+            elif self._gated(intent.get(INTENT_NAME_KEY) or "", text):
                 ranking = [
                     (r[INTENT_NAME_KEY], r[PREDICTED_CONFIDENCE_KEY])
                     for r in message.get(INTENT_RANKING) or []
+                    if r[INTENT_NAME_KEY] not in GATE_ONLY
                 ]
                 reading = commands.best_reading(ranking, text)
                 if reading:
@@ -70,10 +72,16 @@ class CommandGate(_Stateless):
                     kept = [
                         r
                         for r in message.get(INTENT_RANKING) or []
-                        if commands.is_unmistakable(r[INTENT_NAME_KEY], text)
+                        if not self._gated(r[INTENT_NAME_KEY], text)
                     ]
                     message.set(INTENT_RANKING, kept, add_to_output=True)
         return messages
+
+    @staticmethod
+    def _gated(intent: str, text: str) -> bool:
+        """The classifier's intent does not stand: an intent only this gate gives ("Andrei
+        Volkov，中文名叫安德烈" is a name, not "speak Chinese"), or a command not said plainly."""
+        return intent in GATE_ONLY or not commands.is_unmistakable(intent, text)
 
     @staticmethod
     def _set(message: Message, name: str, confidence: float) -> None:

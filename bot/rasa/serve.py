@@ -1,5 +1,7 @@
 """`python -m bot.rasa.serve --model M --endpoints E --credentials C [--interface H] [--port N]`:
 the Rasa server (what `rasa run --enable-api` does), with the assistant's guards.
+Longer than 300 lines: the guards (limits, the client's address behind a proxy, failed actions)
+and the start they wrap belong together.
 
 - The HTTP API's token comes from the environment (`RASA_API_TOKEN`), never from the command
   line, where every user of the machine could read it (`ps`).
@@ -15,12 +17,15 @@ the Rasa server (what `rasa run --enable-api` does), with the assistant's guards
   address, and `LAWBOT_MAX_MESSAGE_CHARS` characters. A refused message is answered politely
   on its own channel (wait / shorten or split) and neither processed nor stored.
 
-The client address is the peer's, or the one a trusted proxy reports when Sanic is told to
-trust it (`SANIC_PROXIES_COUNT`, `SANIC_REAL_IP_HEADER` or `SANIC_FORWARDED_SECRET`, read by
-Sanic from the environment). Messages from this machine's loopback address (the tests, `make
-run` in a local browser, a proxy that does not report the client) and messages a platform
-relays for all its users (Telegram, WeChat) have no per-address limit; the per-conversation
-limit still applies to them.
+The client address is the peer's; when the peer is a trusted proxy (this machine's loopback,
+e.g. `make run-production`'s nginx, or an address or network in `LAWBOT_TRUSTED_PROXIES`), it
+is the nearest address in the request's `X-Forwarded-For` that is not itself a trusted proxy
+(the earlier ones were written by the client and may be forged: `client_address`). Sanic's own
+settings (`SANIC_PROXIES_COUNT`, `SANIC_REAL_IP_HEADER`, `SANIC_FORWARDED_SECRET`) still win
+when set. Messages from this machine's loopback address (the tests, `make run` in a local
+browser, a proxy that does not report the client) and messages a platform relays for all its
+users (Telegram, WeChat) have no per-address limit; the per-conversation limit still applies
+to them.
 
 The hook sits where Rasa hands every channel its `on_new_message` (each channel's
 `blueprint(on_new_message)`), so it holds for any channel, whatever its class does.
@@ -32,7 +37,8 @@ which can leave a form asking the wrong question. Here the failure abandons the 
 before the tracker is saved (`ActionFailed`), so the conversation stays as it was before the
 message; the replies of the turn are withdrawn where they were only collected (REST), and the
 user gets a short apology in the conversation's language (both when it has none) and can send
-the same message again.
+the same message again. The same when the tracker store's database or the lock store's Redis
+does not answer (bot/rasa/outages.py; Rasa would answer as if the conversation were new).
 """
 
 from __future__ import annotations
@@ -51,6 +57,8 @@ import yaml
 from bot import logfiles
 from bot.language import Language, conversation_language
 from bot.limits import MESSAGES, Limits
+from bot.rasa import speedups
+from bot.rasa.outages import raise_tracker_store_errors, store_outage
 from bot.settings import Settings
 from bot.settings import load as load_settings
 
@@ -71,7 +79,8 @@ LanguageOf = Callable[[str, str], Awaitable["Language | None"]]
 
 _SORRY: dict[Language, str] = yaml.safe_load(MESSAGES.read_text(encoding="utf-8"))["action_failed"]["sorry"]
 
-# Set while a channel's message is handled: a failed custom action then abandons the turn.
+# Set while a channel's message is handled: a failed custom action (or a tracker store error)
+# then abandons the turn.
 ABANDON_ON_FAILED_ACTION: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "abandon_on_failed_action", default=False
 )
@@ -124,6 +133,42 @@ def limited_address(address: str | None) -> str | None:
     return None if (mapped or ip).is_loopback else address
 
 
+def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        ip = ipaddress.ip_address(text.strip().split("%")[0])
+    except ValueError:
+        return None
+    mapped = ip.ipv4_mapped if isinstance(ip, ipaddress.IPv6Address) else None
+    return mapped or ip
+
+
+Networks = tuple["ipaddress.IPv4Network | ipaddress.IPv6Network", ...]
+
+
+def trusted_networks(proxies: tuple[str, ...]) -> Networks:
+    """LAWBOT_TRUSTED_PROXIES as networks (a bad entry fails at start, not on a request)."""
+    return tuple(ipaddress.ip_network(proxy, strict=False) for proxy in proxies)
+
+
+def _trusted(address: str, networks: Networks) -> bool:
+    ip = _ip(address)
+    return ip is not None and (ip.is_loopback or any(ip in network for network in networks))
+
+
+def client_address(peer: str | None, forwarded_for: str | None, trusted: Networks = ()) -> str | None:
+    """The client's address: the peer's, or, when the peer is a trusted proxy (loopback or one
+    of `trusted`), the rightmost address of X-Forwarded-For that is not a trusted proxy: each
+    proxy appends the address it was reached from, so that one was written by our proxy, and
+    the ones before it by whoever sent the request (a client can forge those)."""
+    if not peer or not forwarded_for or not _trusted(peer, trusted):
+        return peer or None
+    hops = [hop.strip() for hop in forwarded_for.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not _trusted(hop, trusted):
+            return hop
+    return hops[0] if hops else peer  # proxies all the way: this machine
+
+
 async def _language_of_text(sender_id: str, text: str) -> Language | None:  # noqa: ARG001
     return conversation_language(None, text)
 
@@ -150,16 +195,21 @@ def guard(
         try:
             return await on_new_message(message)
         except ActionFailed:
-            if isinstance(collected, list):
-                del collected[before:]  # the abandoned turn's replies, not yet sent
-            try:
-                language = await language_of(str(message.sender_id), message.text or "")
-            except Exception:  # noqa: BLE001 - the tracker store may be failing too
-                language = None
-            await answer(message, apology(language))
-            return None
+            pass
+        except Exception as error:
+            if not store_outage(error):
+                raise
+            logger.warning("a store did not answer (%s); the turn is abandoned", type(error).__name__)
         finally:
             ABANDON_ON_FAILED_ACTION.reset(token)
+        if isinstance(collected, list):
+            del collected[before:]  # the abandoned turn's replies, not yet sent
+        try:
+            language = await language_of(str(message.sender_id), message.text or "")
+        except Exception:  # noqa: BLE001 - the tracker store may be failing too
+            language = None
+        await answer(message, apology(language))
+        return None
 
     return guarded
 
@@ -190,10 +240,25 @@ def configure(app: Any, settings: Settings) -> None:
     app.config.REQUEST_MAX_SIZE = settings.max_request_bytes
     app.config.WEBSOCKET_MAX_SIZE = min(app.config.WEBSOCKET_MAX_SIZE, settings.max_request_bytes)
 
+    trusted = trusted_networks(settings.trusted_proxies)
+
     async def remember_client_address(request: Any) -> None:
-        CLIENT_ADDRESS.set(request.remote_addr or request.ip or None)
+        forwarded = request.headers.get("x-forwarded-for")
+        CLIENT_ADDRESS.set(request.remote_addr or client_address(request.ip or None, forwarded, trusted))
 
     app.register_middleware(remember_client_address, "request")
+
+
+async def warm_up(app: Any, *_: Any) -> None:
+    """Parses a message before the server answers: the first parse builds TensorFlow's graph
+    and the command rules (seconds), which a user's first message would otherwise wait for."""
+    agent = getattr(app.ctx, "agent", None)
+    if agent is None or not agent.is_ready():
+        return
+    try:
+        await agent.parse_message("你好，请问 hello")
+    except Exception:  # noqa: BLE001 - only a warm-up: the server answers all the same
+        logger.warning("the warm-up parse failed", exc_info=True)
 
 
 def serve(args: argparse.Namespace, settings: Settings) -> None:
@@ -206,6 +271,9 @@ def serve(args: argparse.Namespace, settings: Settings) -> None:
     endpoints = AvailableEndpoints.read_endpoints(args.endpoints)
     input_channels = create_http_input_channels(None, args.credentials)
     abandon_turns_on_failed_actions()
+    raise_tracker_store_errors(ABANDON_ON_FAILED_ACTION.get)
+    speedups.apply()  # Rasa's per-message waste, done once (docs/performance.md)
+    endpoints.action = speedups.keep_alive(endpoints.action)
 
     async def language_of(sender_id: str, text: str) -> Language | None:
         """The tracker's language slot, as the message may change it (the apology's language)."""
@@ -225,7 +293,13 @@ def serve(args: argparse.Namespace, settings: Settings) -> None:
     )
     configure(app, settings)
     app.register_listener(partial(load_agent_on_start, args.model, endpoints, None), "before_server_start")
+    app.register_listener(warm_up, "before_server_start")  # after the agent is loaded
     app.register_listener(close_resources, "after_server_stop")
+
+    async def close_action_sessions(*_: Any) -> None:
+        await speedups.close_sessions(endpoints.action)
+
+    app.register_listener(close_action_sessions, "after_server_stop")
     rasa.utils.common.update_sanic_log_level()
     logger.info("Starting Rasa server on http://%s:%s", args.interface, args.port)
     app.run(

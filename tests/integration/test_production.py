@@ -1,5 +1,6 @@
 """The production profile on this machine's real PostgreSQL, Redis and RabbitMQ, each with its
-own database / Redis key prefix / queue per run (dropped afterwards): the stack starts with
+own database / Redis key prefix / RabbitMQ vhost per run (dropped afterwards; the vhost made by
+the supervisor through rabbitmqctl, as `make run-production` makes its own): the stack starts with
 Rasa's SQL tracker store on PostgreSQL (encrypted), the Redis lock store and the Pika event
 broker; a REST conversation behind the bearer token reaches a saved lead while its messages
 alternate between two Rasa servers sharing those stores; the event consumer fills its table
@@ -9,11 +10,9 @@ A run starts two Rasa servers (one action server): about a minute and a half."""
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import functools
 import os
-import socket
 import threading
 import time
 import uuid
@@ -26,27 +25,34 @@ from cryptography.fernet import Fernet
 from sqlalchemy import create_engine, text
 
 from bot import crypto, events
+from bot.ops import production as launcher
 from bot.ops.supervisor import Server, Stack, StartupError
 from bot.settings import load as load_settings
 from scripts.simulated_user import Reply, RestChat, SimulatedUser
-from tests.support import POSTGRES_ADMIN_URL, free_port, require_postgres
+from tests.support import (
+    POSTGRES_ADMIN_URL,
+    delete_vhost,
+    drop_databases,
+    free_port,
+    require_postgres,
+    require_service,
+)
 
 pytestmark = pytest.mark.stack
 
 REDIS = ("127.0.0.1", 6379)
 REDIS_DB = 9  # this test's own Redis database (and a key prefix of its own per run)
+# The broker without a vhost: each run adds one of its own.
 RABBITMQ_URL = os.environ.get("LAWBOT_TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/")
 REST_TOKEN = "rest-token-for-the-production-stack-0123456789"
 
 
-def require(name: str, host: str, port: int) -> None:
-    """The service answers on its port; otherwise skipped here, a failure in CI."""
-    try:
-        socket.create_connection((host, port), timeout=2).close()
-    except OSError as error:
+def require_rabbitmqctl() -> None:
+    """The vhost per run is made and deleted with rabbitmqctl (as root on the broker's machine)."""
+    if not launcher.RABBITMQCTL.exists():
         if os.environ.get("LAWBOT_CI"):
-            pytest.fail(f"{name} must be running in CI ({host}:{port}): {error}")
-        pytest.skip(f"{name} not reachable at {host}:{port}: {error}")
+            pytest.fail(f"{launcher.RABBITMQCTL} is needed in CI (a RabbitMQ vhost per run)")
+        pytest.skip(f"no {launcher.RABBITMQCTL}: no RabbitMQ vhost per run")
 
 
 def test_production_refuses_to_start_without_its_settings(tmp_path, model_path):
@@ -80,8 +86,9 @@ def production(tmp_path_factory, model_path):
     app) plus a second Rasa server on the same stores; yields (stack, second Rasa URL, leads
     database URL)."""
     admin = require_postgres()
-    require("Redis", *REDIS)
-    require("RabbitMQ", "127.0.0.1", 5672)
+    require_service("Redis", *REDIS)
+    require_service("RabbitMQ", "127.0.0.1", 5672)
+    require_rabbitmqctl()
     run = uuid.uuid4().hex[:10]
     database = f"lawbot_prod_{run}"
     with admin.connect() as connection:
@@ -94,8 +101,7 @@ def production(tmp_path_factory, model_path):
         "LAWBOT_DATABASE_URL": url,
         "LAWBOT_REDIS_URL": f"redis://{REDIS[0]}:{REDIS[1]}/{REDIS_DB}",
         "LAWBOT_REDIS_PREFIX": f"lawbot{run}",
-        "LAWBOT_RABBITMQ_URL": RABBITMQ_URL,
-        "LAWBOT_RABBITMQ_QUEUE": f"lawbot_events_{run}",
+        "LAWBOT_RABBITMQ_URL": f"{RABBITMQ_URL.rstrip('/')}/lawbot_prod_{run}",
         "LAWBOT_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "LAWBOT_SEARCH_KEY": f"search-key-{run}-0123456789abcdef",
         "LAWBOT_REST_TOKEN": REST_TOKEN,
@@ -141,28 +147,20 @@ def production(tmp_path_factory, model_path):
                 os.environ[name] = value
         crypto.reset()
         create_engine(url).dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f"drop database if exists {database} with (force)"))
-        cleanup(env)
+        try:
+            drop_databases([database])
+        finally:
+            cleanup(env)
 
 
 def cleanup(env: dict[str, str]) -> None:
-    """This run's Redis keys, queue and exchange."""
-    import aio_pika
+    """This run's Redis keys, and its RabbitMQ vhost with its queue and exchange."""
     import redis
 
     client = redis.Redis(host=REDIS[0], port=REDIS[1], db=REDIS_DB)
     for key in client.scan_iter(f"*{env['LAWBOT_REDIS_PREFIX']}*"):
         client.delete(key)
-
-    async def drop() -> None:
-        connection = await aio_pika.connect(RABBITMQ_URL)
-        async with connection:
-            channel = await connection.channel()
-            await channel.queue_delete(env["LAWBOT_RABBITMQ_QUEUE"])
-            await channel.exchange_delete(f"{env['LAWBOT_RABBITMQ_QUEUE']}.exchange")
-
-    asyncio.run(drop())
+    delete_vhost(launcher.rabbitmq_vhost(env["LAWBOT_RABBITMQ_URL"]))
 
 
 @dataclass
@@ -186,6 +184,7 @@ def test_an_intake_alternating_between_two_rasa_servers_completes_once_encrypted
     endpoints = (stack.settings.var_dir / "endpoints.yml").read_text(encoding="utf-8")
     assert "AtomicRedisLockStore" in endpoints and "pika" in endpoints and "postgresql" in endpoints
     assert "guest:guest" not in endpoints  # passwords only as ${...}, from the environment
+    assert ":5672/lawbot_prod_" in endpoints  # the run's own vhost, made by the supervisor
 
     # Without the bearer token, the REST channel does not answer.
     refused = requests.post(
@@ -293,7 +292,7 @@ def test_the_lock_store_issues_each_ticket_once_to_servers_asking_at_the_same_mo
 
     from bot.rasa.lock_store import AtomicRedisLockStore
 
-    require("Redis", *REDIS)
+    require_service("Redis", *REDIS)
     prefix = f"lawboticket{uuid.uuid4().hex[:8]}"
     config = EndpointConfig(url=REDIS[0], port=REDIS[1], db=REDIS_DB, key_prefix=prefix)
     stores = [AtomicRedisLockStore(config) for _ in range(20)]

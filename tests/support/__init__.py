@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import time
 import uuid
 
 import pytest
@@ -80,6 +81,54 @@ def require_postgres():
             pytest.fail(f"PostgreSQL must be running in CI: {error}")
         pytest.skip(f"PostgreSQL not reachable: {error}")
     return admin
+
+
+def require_service(name: str, host: str, port: int) -> None:
+    """The service answers on its port; otherwise the test is skipped here, a failure in CI."""
+    try:
+        socket.create_connection((host, port), timeout=2).close()
+    except OSError as error:
+        if os.environ.get("LAWBOT_CI"):
+            pytest.fail(f"{name} must be running in CI ({host}:{port}): {error}")
+        pytest.skip(f"{name} not reachable at {host}:{port}: {error}")
+
+
+def drop_databases(names: list[str], patience: float = 60) -> None:
+    """Drops the databases (connections and all) on a fresh connection, waiting out a
+    PostgreSQL that is restarting (the fault tests restart it)."""
+    from sqlalchemy.exc import OperationalError
+
+    deadline = time.monotonic() + patience
+    while True:
+        admin = create_engine(POSTGRES_ADMIN_URL, future=True, isolation_level="AUTOCOMMIT")
+        try:
+            with admin.connect() as connection:
+                for name in names:
+                    connection.execute(text(f'drop database if exists "{name}" with (force)'))
+            return
+        except OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(2)
+        finally:
+            admin.dispose()
+
+
+def delete_vhost(vhost: str, patience: float = 60) -> None:
+    """Deletes a RabbitMQ vhost of a test run with rabbitmqctl, waiting out a broker that is
+    briefly stopped (the fault tests stop it)."""
+    from bot.ops import production
+
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            if vhost in production.list_vhosts():
+                production.delete_vhost(vhost)
+            return
+        except RuntimeError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(2)
 
 
 def lead_fields(**overrides) -> dict:

@@ -125,3 +125,24 @@ def test_english_and_chinese_are_not_foreign(text):
 )
 def test_the_conversation_keeps_its_language_until_a_sentence_or_a_request_changes_it(current, text, after):
     assert conversation_language(current, text) == after
+
+
+def _gated(text: str, ranking: list[tuple[str, float]]) -> str:
+    from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bot.rasa.nlu import INTENT_RANKING, CommandGate
+
+    rows = [{INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: p} for name, p in ranking]
+    message = Message(data={TEXT: text, INTENT: rows[0], INTENT_RANKING: rows})
+    CommandGate().process([message])
+    return str(message.get(INTENT)[INTENT_NAME_KEY])
+
+
+def test_the_gate_alone_decides_a_language_switch():
+    # the classifier hears "speak Chinese" in a name that mentions 中文名: the answer stands
+    ranking = [("switch_language", 0.7), ("inform", 0.2), ("greet", 0.1)]
+    assert _gated("Andrei Volkov，中文名叫安德烈", ranking) == "inform"
+    assert _gated("My English name is Tom Li", ranking) == "inform"
+    assert _gated("说中文", [("inform", 0.6), ("switch_language", 0.4)]) == "switch_language"
+    assert _gated("please speak English", ranking) == "switch_language"

@@ -129,6 +129,22 @@ def test_sensitive_answers_are_known_and_can_be_left_out():
         ("先不发", False),
         ("不发送，只保留在平台", False),
         ("the weather", None),
+        # consent as people give it, and the buttons' numbers (yes is always the first button)
+        ("Consent given", True),
+        ("you have my permission", True),
+        ("I accept", True),
+        ("我接受", True),
+        ("同意授权", True),
+        ("ok的", True),
+        ("1", True),
+        ("１", True),
+        ("2", False),
+        ("2 no", False),
+        ("absolutely not", False),
+        ("not okay", False),
+        ("I don't consent", False),
+        ("不授权", False),
+        ("12", None),
     ],
 )
 def test_a_typed_yes_or_no_is_understood_in_both_languages(typed, expected):

@@ -172,3 +172,47 @@ def test_the_address_limit_applies_to_outside_addresses_of_direct_channels(clock
     messages = [(f"s{i}", "hello") for i in range(3)]
     handled, answers = run_guarded(limits, messages, address, relayed)
     assert len(handled) == (2 if limited else 3) and len(answers) == (1 if limited else 0)
+
+
+# ---- the client's address behind a proxy (bot/rasa/serve.py) ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("peer", "forwarded", "trusted", "client"),
+    [
+        ("203.0.113.5", None, (), "203.0.113.5"),
+        # Not from a proxy we trust: the header is the client's own word, ignored.
+        ("203.0.113.5", "198.51.100.1", (), "203.0.113.5"),
+        # nginx on this machine appended the address it was reached from.
+        ("127.0.0.1", "198.51.100.1", (), "198.51.100.1"),
+        ("::1", "198.51.100.1", (), "198.51.100.1"),
+        ("::ffff:127.0.0.1", "198.51.100.1", (), "198.51.100.1"),
+        # A client that writes its own header cannot choose its address: the proxy's is last.
+        ("127.0.0.1", "10.9.9.9, 198.51.100.1", (), "198.51.100.1"),
+        # Proxies in a row, each trusted: the nearest untrusted address.
+        ("10.0.0.2", "198.51.100.1, 10.0.0.3", ("10.0.0.0/8",), "198.51.100.1"),
+        ("10.0.0.2", "198.51.100.1, 10.0.0.3", (), "10.0.0.2"),
+        # A local client through nginx: this machine (no address limit).
+        ("127.0.0.1", "127.0.0.1", (), "127.0.0.1"),
+        ("127.0.0.1", "", (), "127.0.0.1"),
+        (None, "198.51.100.1", (), None),
+    ],
+)
+def test_the_client_address_is_taken_from_x_forwarded_for_only_behind_a_trusted_proxy(
+    peer, forwarded, trusted, client
+):
+    from bot.rasa.serve import client_address, trusted_networks
+
+    assert client_address(peer, forwarded, trusted_networks(trusted)) == client
+
+
+def test_trusted_proxies_come_from_the_environment_and_a_bad_one_fails_at_start(monkeypatch):
+    from bot.rasa.serve import trusted_networks
+
+    monkeypatch.setenv("LAWBOT_TRUSTED_PROXIES", "10.0.0.0/8, 192.0.2.7")
+    assert [str(n) for n in trusted_networks(load_settings().trusted_proxies)] == [
+        "10.0.0.0/8",
+        "192.0.2.7/32",
+    ]
+    with pytest.raises(ValueError):
+        trusted_networks(("not-an-address",))

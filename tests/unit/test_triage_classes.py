@@ -1,0 +1,298 @@
+"""Classes of expression the triage engine (bot/triage.py) reads, one test per class, both
+languages. The sentences are written for these tests, not taken from any evaluation set
+(tests/triage/): each class is checked with words of its own, and with the near misses that
+must stay calm."""
+
+from datetime import date
+
+import pytest
+
+from bot.triage import assess
+
+TODAY = date(2026, 11, 25)  # a Wednesday
+
+
+def reasons(message, answers=None):
+    return set(assess(message, answers, today=TODAY).reasons)
+
+
+# ---------------------------------------------------------------- someone is held
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # summoned, invited to "tea", gone in to help an investigation, and not back
+        "我舅舅上午被请去喝茶，到现在都没回家",
+        "我们会计被喊去配合调查了，晚上也没回来",
+        "My uncle went in to help with a police investigation on Monday and has not come back",
+        "Our office manager was summoned to the local PSB this morning and we can't reach her",
+        # a word between the passive and the authority, or between the authority and the verb
+        "我侄子在外地上学，被当地派出所抓去了",
+        "我们仓库主管让警察从车间直接带走了",
+        # border police are police
+        "我们副总在口岸被边防拦下来了，到现在还没放人",
+        # carried off: in a van, to the station; kept in a cell
+        "Two of our testers were loaded into a van and taken to the police station",
+        "The officers drove my nephew off in an unmarked car",
+        "My cousin has been locked in a cell at the precinct since Friday",
+        # hearsay about one of ours is still news of ours
+        "听说我们运维主管昨晚让公安带走了",
+        # gone with them, told to come over, and not back
+        "Two officers asked for our driver; he left with them at noon and we still can't get through to him",
+        "派出所打电话叫他过去一趟，他下午去的，到现在手机关机",
+        # other verbs of holding
+        "Our QA lead was apprehended by plainclothes police outside the office",
+        "The police have been holding three of our engineers since Saturday",
+        "His lawyer says he is under criminal coercive measures",
+        "They won't let my sister leave the station, it has been six hours",
+        "My flatmate was led away for interrogation by state security",
+        "He is being questioned at the police station since this morning",
+    ],
+)
+def test_ways_of_being_held(message):
+    assert "detention" in reasons(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "我爸去派出所办户口迁移，还没回来",  # an errand at the station
+        "老板约我们下周喝茶聊合作",  # tea with a partner
+        "我们组长被抓去加班了，周末都没休息",  # roped into overtime
+        "My brother went in for a job interview at a bank and hasn't heard back",
+        "他以前被拘留过十天，早就出来了，现在想开公司",  # long over
+        "听说最近好多人因为帮信被抓，我们做支付接口的会不会有事",  # a rumour about others
+        "We are bidding for a visitor booking system for a detention centre",  # a product for a place
+    ],
+)
+def test_not_held(message):
+    assert "detention" not in reasons(message)
+
+
+# ---------------------------------------------------------------- an attack or leak under way
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # our data on sale, the verb first
+        "有人在网上卖我们的会员数据，每条几毛钱",
+        "我们的订单数据正在一个群里卖",
+        # an account of ours in a stranger's hands
+        "老板的微信被盗了，有人在用他的号向员工要钱",
+        "我们的抖音号被人盗了",
+        # undone and done again; more victims today
+        "官网首页被植入赌博链接，删了又被挂上",
+        "有人冒充我们的客服，今天又有两个客户被骗了",
+        "数据泄露以后，好多会员都接到了冒充客服的骗子电话",
+        # a locker's marks
+        "早上开机发现文件后缀都变成了.locked，桌面有一封英文信",
+        # the clause before says it goes on
+        "Refund requests keep arriving every few minutes, we think our payment keys leaked",
+        # someone inside our systems, an account nobody created and still active
+        "An intruder is still in our mail server and is forwarding invoices to clients",
+        "There are two admin users in our shop backend that nobody created, and they are active",
+        "Our ex-sysadmin logs into the cloud console every evening and removes backups",
+        # flooded, spread on file-sharing sites
+        "Our signup endpoint is being flooded by bots creating fake accounts",
+        "Our paid course videos were uploaded to torrent sites and the links are spreading",
+        # our machines working for someone else, a hole used, an intruder who will not leave
+        "财务室有台电脑一直往外发包，网管说是异常外联",
+        "后台漏洞被人利用了，一直在刷优惠券",
+        "服务器被入侵了，黑客到现在还没退出去",
+        "有台服务器被植入了挖矿程序，杀不掉",
+        "运维发现测试机被远控了，对方还在操作",
+        "有人冒用我们公司的名义在外面收款",
+        "前台的电脑被人一点点往外拷资料",
+        "内鬼在偷偷把投标文件发给对手",
+        "The shared mailbox is sending phishing to our whole client list and we cannot stop it",
+        "Somebody took over our domain and points it to a fake login page",
+        "Intruders changed the payout account details in our payroll tool",
+        # malware in place, a stranger who says he holds our data, a fake copy of us, a way in
+        "我们的网关成了肉鸡，正在对外发起攻击",
+        "报销系统被植入了木马，用户一登录就被扣费",
+        "有人在客服后台留言，说已经拿到了我们全部的会员数据",
+        "有人仿冒我们的官网，假网站还在收定金",
+        "钓鱼邮件骗走了VPN密码，对方现在能进内网",
+        # recent enough to be under way: the weekend, a weekday night, minutes or two days ago
+        "Our booking site was defaced over the weekend",
+        "Somebody dumped our HR spreadsheet to a forum moments ago",
+        "Our member database was stolen three days ago",
+        "We are in the middle of a ransomware incident",
+        "公司网站周日晚上被黑了",
+    ],
+)
+def test_ways_of_saying_it_goes_on(message):
+    assert "ongoing_incident" in reasons(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "我们想把匿名化后的数据卖给研究机构，合法吗",  # our own trade
+        "去年公司的数据被我们自己卖给了广告商，现在想整改",  # our own act, long ago
+        "如果公众号被盗了，运营者要承担什么责任",  # a hypothetical
+        "竞争对手在网上恶意攻击我们，说我们产品有毒",  # defamation, not hacking
+        "勒索软件这类风险，企业该买哪种保险",  # a topic
+        "Our online game has a 'hostage' mission where players demand a ransom",  # a quoted label
+        "Nothing serious: someone copied our landing page layout",  # a design, not data
+        "文件后缀名怎么批量改？",  # a how-to
+        "木马病毒一般怎么查杀",  # a how-to
+        "前年财务电脑中过木马，后来重装了系统",  # long over
+        "上周在测试服务器上发现一个后门，已经清除了",  # removed
+        "黑客声称拿到了很多快递公司的数据，我们要担心吗",  # others' data
+        "Our interns hacked together a demo over the weekend with a GPL library",  # built in haste
+        "The firewall blocked a credential stuffing attempt this morning, all fine now",  # stopped
+    ],
+)
+def test_not_going_on(message):
+    assert "ongoing_incident" not in reasons(message)
+
+
+# ---------------------------------------------------------------- courts, regulators, impostors
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "We were served with a lawsuit from the district court last Friday",
+        "A former supplier filed a claim against us at the arbitration commission",
+        "法院寄来了起诉状副本，说我们拖欠服务费",
+        "离职员工申请了劳动仲裁，我们刚收到通知",
+        "街道办让我们三天内把小区人脸数据的情况写个说明",
+        "The provincial regulator has opened an investigation into our company",
+        # an authority asking one of ours to act, wanting copies, telling us by itself
+        "The cyber police texted our office manager asking her to come in and explain",
+        "The telecom regulator wants copies of our user agreements",
+        "We were ordered by the market regulator to pull the ads",
+        "Two auditors from the provincial CAC are auditing our consent records today",
+    ],
+)
+def test_courts_and_local_offices_are_authority_contact(message):
+    assert "authority_contact" in reasons(message)
+
+
+def test_an_order_to_finish_is_not_a_finish():
+    ordered = "刚收到网信办的责令整改通知书，要求10个工作日内必须整改完毕"
+    assert {"authority_contact", "deadline"} <= reasons(ordered)
+    assert "authority_contact" not in reasons("网信办约谈那次，我们早就整改完了，也验收通过了")
+
+
+def test_the_reason_in_plain_words_names_courts_too():
+    from bot.triage import reason_label
+
+    assert "court" in reason_label("authority_contact", "en")
+    assert "法院" in reason_label("authority_contact", "zh")
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Someone pretending to be from the cyber police emailed us a 'summons', is this a scam?",
+        "有人自称网警打电话让我们转账配合调查，是不是诈骗",
+        "我们的地图app有个'交警在前方'的提示功能，合规吗",  # a quoted label
+        "抖音说我们直播用语违规，扣了保证金",  # a platform's penalty
+        "派出所通知我们去领回被偷的笔记本电脑",  # the police give back what was stolen
+        "网警来我们园区做反诈宣传，发了些传单",  # outreach, not enforcement
+        "The local police run a security awareness seminar for companies in our park",
+        # everyday dealings with an office: a traffic ticket, a certificate, our own filing
+        "交警给我们送货的面包车贴了条，公司报销吗",
+        "派出所给我开了无犯罪记录证明，去国外要认证吗",
+        "A traffic officer fined our courier for parking on the pavement",
+        "We are submitting our algorithm filing to the cyberspace administration on Thursday",
+        # routine, and nothing since
+        "每年公安都会来做一次例行的等保检查，今年要提前准备什么",
+        "The PSB does a routine inspection of internet cafes every year; what should we prepare?",
+        "网安上个月打电话问过一个用户的情况，后来就没消息了",
+        "The cyber police emailed us once in spring and we never heard back",
+        # a campaign across the city, not a visit to us
+        "Police across our district are checking shared-bike apps this month, does that concern us?",
+        "全市都在严查网吧实名登记，我们开的小网吧要准备什么",
+    ],
+)
+def test_impostors_platforms_and_help_are_not_authority_contact(message):
+    assert "authority_contact" not in reasons(message)
+
+
+def test_an_answer_of_a_penalty_long_paid_adds_no_urgency():
+    settled = "前年被市场监管局罚过款，罚款早交完了，现在想做合规培训"
+    assert reasons(settled, {"received": "penalty"}) == set()
+    assert "authority_contact" in reasons("市场监管局昨天来检查了", {"received": "penalty"})
+
+
+# ---------------------------------------------------------------- deadlines
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Monday之前要把数据出境的材料交给集团法务",  # an English day in Chinese words
+        "The acquirer wants our data map by this Friday",  # someone else wants it by a day
+        "We sign the distribution agreement on Monday and nobody has read the data clause",
+        "对方说三天不付款就把我们的源码公开",  # an ultimatum binds its time
+        "The buyer needs a PIPL opinion letter by next Tuesday",  # a law named, a day set
+        "The mediation session is scheduled for Monday and we have no lawyer",  # set, not planned
+    ],
+)
+def test_dates_that_bind(message):
+    assert "deadline" in reasons(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "PIPL requires notifying affected people within 72 hours, is that right?",  # the law's time
+        "Our exam is on Friday, unrelated; question: who owns code written in class?",
+        "The hackathon closes Thursday. Who owns the code we write there?",
+        "We want to sign a lease next week, what should we check?",  # our own plan
+        "We plan to notify the regulator next week as the rules require",  # a plan, no bound
+        "派出所邀请我们下周三参加网络安全培训",  # outreach
+    ],
+)
+def test_dates_that_do_not_bind(message):
+    assert "deadline" not in reasons(message)
+
+
+# ---------------------------------------------------------------- scopes that must not swallow facts
+
+
+@pytest.mark.parametrize(
+    ("message", "reason"),
+    [
+        # "can't" is no modal, "May" can be a month
+        ("We can't get hold of my uncle since the police detained him on Sunday", "detention"),
+        ("On May 2 the police arrested our driver and he is still inside", "detention"),
+        # the negation is of knowing or expecting, not of the event
+        ("I don't understand why the police arrested my daughter", "detention"),
+        ("真不明白为什么我弟弟被警察带走了", "detention"),
+        ("谁也没想到网警直接把我们站长带走了", "detention"),
+        # set phrases with "if" put no condition on the facts
+        ("If you can, please call back today: my father is in police custody", "detention"),
+        ("In case it is relevant, my partner has been detained since Tuesday", "detention"),
+        ("如果方便的话请尽快回电，我表哥被刑拘了", "detention"),
+        # a colon ends the lead-in
+        (
+            "Our question is whether we must notify users: an intruder copied our member table last night and is selling it",
+            "ongoing_incident",
+        ),
+        # an attacker who announces the leak
+        ("Even if we pay, the gang says they will publish the files on Monday", "ongoing_incident"),
+    ],
+)
+def test_scopes_do_not_swallow_facts(message, reason):
+    assert reason in reasons(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "If the police come to the office, can they arrest our manager?",  # a real condition
+        "Nobody here has been detained, we only want advice",  # a real negation
+        "没有人被抓，只是想问问合规",
+        "We will publish our app on the store next week, anything to check?",  # our own act
+    ],
+)
+def test_conditions_and_negations_still_hold(message):
+    found = reasons(message)
+    assert "detention" not in found and "ongoing_incident" not in found
