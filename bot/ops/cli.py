@@ -21,7 +21,7 @@ def _classify(args: argparse.Namespace) -> int:
 
 
 def _triage(args: argparse.Namespace) -> int:
-    from bot.triage import assess  # rules only: no model, no Rasa
+    from bot.triage import assess  # the rules and the second reader; no Rasa
 
     lines = (line.rstrip("\r\n") for line in sys.stdin)
     for text in args.messages or (line for line in lines if line.strip()):

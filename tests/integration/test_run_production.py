@@ -139,6 +139,18 @@ class Run:
         path = self.var_dir / "log" / "nginx-access.log"
         return path.read_text(encoding="utf-8").splitlines() if path.exists() else []
 
+    def served_since(self, before: int, expected: int) -> list[str]:
+        """REST lines logged after the first `before` lines; nginx writes a line once the answer
+        has gone out, so the last one may lag the client by a moment."""
+        deadline = time.monotonic() + 10
+        while True:
+            served = [
+                line for line in self.access_log()[before:] if '"POST /webhooks/rest/webhook" 200' in line
+            ]
+            if len(served) >= expected or time.monotonic() > deadline:
+                return served
+            time.sleep(0.1)
+
 
 def wait_for_banner(run: Run) -> None:
     deadline = time.monotonic() + START_TIMEOUT
@@ -281,7 +293,7 @@ def test_a_rest_intake_through_nginx_is_served_by_both_instances_and_saved_once(
     turns, reference = SimulatedUser(chat, "icp", "en").complete_intake()
     assert reference, "no lead saved:\n" + "\n".join(f"{who}: {said}" for who, said in chat.transcript)
     typed = [said for who, said in chat.transcript if who == "user"]
-    served = [line for line in run.access_log()[before:] if '"POST /webhooks/rest/webhook" 200' in line]
+    served = run.served_since(before, len(typed))
     upstreams = {line.rsplit("upstream=", 1)[1] for line in served}
     assert len(served) == len(typed) >= 4
     assert upstreams == {f"127.0.0.1:{port}" for port in run.rasa_ports}, served  # round-robin
@@ -382,8 +394,12 @@ def test_the_widget_talks_through_nginx_over_a_websocket_and_over_long_polling(r
     finally:
         client.disconnect()
 
-    time.sleep(1)  # nginx logs a WebSocket when it closes
-    lines = [line for line in run.access_log() if "/socket.io" in line]
+    deadline = time.monotonic() + 10  # nginx logs a WebSocket when it closes
+    while True:
+        lines = [line for line in run.access_log() if "/socket.io" in line]
+        if any('"GET /socket.io/" 101' in line for line in lines) or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
     assert any('"GET /socket.io/" 101' in line for line in lines), lines  # upgraded through nginx
     assert len({line.rsplit("upstream=", 1)[1] for line in lines}) == 1, lines  # sticky: one client address
 
