@@ -36,14 +36,13 @@ from bot.delivery import outbox
 from bot.rasa.serve import apology
 from scripts.simulated_user import Move, Reply, SimulatedUser, saved_reference
 from tests.fakes.firm_webhook import SECRET, Receiver
-from tests.support import add_firm
+from tests.support import add_firm, require_service
 from tests.support.production import (
     REDIS,
     BalancedChat,
     ProductionRun,
     production_stack,
     rabbitmqctl,
-    require,
     wait_until_restarted,
     watched,
 )
@@ -189,8 +188,8 @@ def receiver():
 def faults(tmp_path_factory, model_path, receiver) -> Iterator[ProductionRun]:
     """The production stack, two instances, under the supervisor's watch, with a breach firm
     on `receiver`; the services are checked to be running at the end, whatever happened."""
-    require("Redis", *REDIS)
-    require("RabbitMQ", "127.0.0.1", 5672)
+    require_service("Redis", *REDIS)
+    require_service("RabbitMQ", "127.0.0.1", 5672)
     require_control()
     started = time.monotonic()
     fast_delivery = {

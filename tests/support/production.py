@@ -12,7 +12,6 @@ import contextlib
 import dataclasses
 import os
 import shutil
-import socket
 import subprocess
 import threading
 import time
@@ -24,7 +23,6 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
-import pytest
 import requests
 from cryptography.fernet import Fernet
 from sqlalchemy import text
@@ -32,23 +30,14 @@ from sqlalchemy import text
 from bot import crypto
 from bot.ops.supervisor import Server, Stack
 from bot.settings import load as load_settings
+from scripts.bench_stacks import free_ports
 from scripts.simulated_user import Reply, RestChat
-from tests.support import POSTGRES_ADMIN_URL, free_port, require_postgres
+from tests.support import POSTGRES_ADMIN_URL, free_port, require_postgres, require_service
 
 REDIS = ("127.0.0.1", 6379)
 REDIS_DB = 9  # the production tests' own Redis database (and a key prefix of their own per run)
 RABBITMQ_URL = os.environ.get("LAWBOT_TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/")
 RABBITMQCTL = shutil.which("rabbitmqctl") or "/usr/sbin/rabbitmqctl"
-
-
-def require(name: str, host: str, port: int) -> None:
-    """The service answers on its port; otherwise skipped here, a failure in CI."""
-    try:
-        socket.create_connection((host, port), timeout=2).close()
-    except OSError as error:
-        if os.environ.get("LAWBOT_CI"):
-            pytest.fail(f"{name} must be running in CI ({host}:{port}): {error}")
-        pytest.skip(f"{name} not reachable at {host}:{port}: {error}")
 
 
 def rabbitmqctl(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
@@ -89,20 +78,6 @@ class ProductionRun:
         return next(s for s in self.stack.servers if s.name == name)
 
 
-def free_ports(count: int) -> int:
-    """The first of `count` consecutive free ports (an instance's ports follow the first's)."""
-    for _ in range(50):
-        first = free_port()
-        try:
-            for port in range(first, first + count):
-                with socket.socket() as s:
-                    s.bind(("127.0.0.1", port))
-        except OSError:
-            continue
-        return first
-    raise RuntimeError(f"no {count} consecutive free ports")
-
-
 @contextmanager
 def production_stack(
     var_dir: Path, model_path: Path, rest_token: str, extra_env: dict[str, str] | None = None
@@ -112,8 +87,8 @@ def production_stack(
     (its keys, its database) until the block ends. Everything the run made in the services is
     dropped afterwards."""
     admin = require_postgres()
-    require("Redis", *REDIS)
-    require("RabbitMQ", "127.0.0.1", 5672)
+    require_service("Redis", *REDIS)
+    require_service("RabbitMQ", "127.0.0.1", 5672)
     run = uuid.uuid4().hex[:10]
     database = f"lawbot_prod_{run}"
     with admin.connect() as connection:
