@@ -2,6 +2,8 @@
 events Rasa's Pika event broker publishes to RabbitMQ and keeps, per conversation, the small
 table the staff dashboard reads (`conversation_activity`, in the leads database).
 
+The events reach the queue already reduced to names, counts and times (`names_only`, applied by
+the broker bot/rasa/broker.py): no text, entity or slot value crosses RabbitMQ.
 What it keeps carries nothing a user typed: the conversation id, its channel, counts of user
 and bot messages, the last intent and action names, the form the conversation is in (its
 "step") and timestamps. A conversation still in a form and idle for a while has dropped off
@@ -75,6 +77,21 @@ def _moment(event: dict[str, Any]) -> datetime:
     if isinstance(stamp, (int, float)):
         return datetime.fromtimestamp(stamp, timezone.utc)
     return utcnow()
+
+
+# What of a tracker event reaches the queue: its kind, when, whose, and names. Never the text, the
+# entities, slot values or a message's metadata (bot/rasa/broker.py strips them before publishing).
+_KEPT = ("event", "timestamp", "sender_id", "name", "input_channel")
+
+
+def names_only(event: dict[str, Any]) -> dict[str, Any]:
+    """A tracker event reduced to what this consumer reads: nothing a user typed or a slot held
+    crosses RabbitMQ (a slot event keeps the slot's name, not its value)."""
+    kept = {key: event[key] for key in _KEPT if key in event}
+    intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+    if event.get("event") == "user" and intent:
+        kept["parse_data"] = {"intent": {"name": intent}}
+    return kept
 
 
 def apply(session: Session, event: dict[str, Any]) -> bool:

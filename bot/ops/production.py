@@ -128,7 +128,7 @@ def production_endpoints(settings: Settings) -> dict[str, object]:
     amqp = urlsplit(settings.rabbitmq_url or "")
     vhost = amqp.path if amqp.path not in ("", "/") else ""
     broker: dict[str, object] = {
-        "type": "pika",
+        "type": "bot.rasa.broker.NamesOnlyPikaEventBroker",  # names only on the queue
         "url": f"{amqp.scheme}://{amqp.hostname or '127.0.0.1'}:{amqp.port or 5672}{vhost}",
         "username": amqp.username or "guest",
         "password": "${" + STORE_PASSWORD_ENV["rabbitmq"] + "}" if amqp.password else "",

@@ -412,7 +412,7 @@ def test_the_rasa_start_script_renders_the_production_stores_from_the_manifests_
     assert endpoints["tracker_store"]["type"] == "bot.rasa.stores.ErasingSQLTrackerStore"
     assert endpoints["tracker_store"]["dialect"].startswith("postgresql")
     assert endpoints["lock_store"]["type"] == "bot.rasa.lock_store.AtomicRedisLockStore"
-    assert endpoints["event_broker"]["type"] == "pika"
+    assert endpoints["event_broker"]["type"] == "bot.rasa.broker.NamesOnlyPikaEventBroker"
     # The action server sidecar, on the loopback address and port its own environment gives it.
     action_settings = settings_in(container_env(actions), monkeypatch)
     action_url = urlsplit(endpoints["action_endpoint"]["url"])

@@ -96,3 +96,43 @@ def test_erasure_and_retention_delete_the_rows(sqlite_url, tmp_path, monkeypatch
     with db.session_scope(sqlite_url) as session:
         assert events.activity(session, "web:old") is None  # idle longer than the retention period
         assert events.activity(session, "web:kept") is not None
+
+
+def test_nothing_a_user_typed_or_a_slot_held_reaches_the_queue():
+    from bot.events import names_only
+
+    user = {
+        "event": "user",
+        "timestamp": 1.0,
+        "sender_id": "rest:a",
+        "text": "my phone is 13812345678",
+        "parse_data": {"intent": {"name": "inform"}, "entities": [{"value": "13812345678"}], "text": "x"},
+        "metadata": {"email": "a@b.cn"},
+        "input_channel": "rest",
+    }
+    slot = {
+        "event": "slot",
+        "timestamp": 2.0,
+        "sender_id": "rest:a",
+        "name": "contact_phone",
+        "value": "+8613812345678",
+    }
+    bot = {
+        "event": "bot",
+        "timestamp": 3.0,
+        "sender_id": "rest:a",
+        "text": "王芳，您好",
+        "data": {"buttons": []},
+    }
+    reduced = [names_only(e) for e in (user, slot, bot)]
+    flat = repr(reduced)
+    for secret in ("13812345678", "a@b.cn", "王芳", "x'"):
+        assert secret not in flat
+    assert reduced[0] == {
+        "event": "user",
+        "timestamp": 1.0,
+        "sender_id": "rest:a",
+        "input_channel": "rest",
+        "parse_data": {"intent": {"name": "inform"}},
+    }
+    assert reduced[1]["name"] == "contact_phone" and "value" not in reduced[1]
