@@ -182,7 +182,11 @@ class AlternatingChat(RestChat):
 def test_an_intake_alternating_between_two_rasa_servers_completes_once_encrypted_and_counted(production):
     stack, second_url, url = production
     endpoints = (stack.settings.var_dir / "endpoints.yml").read_text(encoding="utf-8")
-    assert "AtomicRedisLockStore" in endpoints and "NamesOnlyPikaEventBroker" in endpoints and "postgresql" in endpoints
+    assert (
+        "AtomicRedisLockStore" in endpoints
+        and "NamesOnlyPikaEventBroker" in endpoints
+        and "postgresql" in endpoints
+    )
     assert "guest:guest" not in endpoints  # passwords only as ${...}, from the environment
     assert ":5672/lawbot_prod_" in endpoints  # the run's own vhost, made by the supervisor
 
