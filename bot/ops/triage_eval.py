@@ -115,7 +115,10 @@ def main(argv: list[str] | None = None) -> int:
     for failure in failed:
         print(f"FAIL {failure}")
     if not failed:
-        print("OK: urgent recall and precision meet the bar in every language")
+        print(
+            f"OK: urgent recall and precision at least {args.min_recall} / {args.min_precision}"
+            " in every language"
+        )
     return 1 if failed else 0
 
 
