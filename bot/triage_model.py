@@ -101,14 +101,19 @@ class UrgencyModel:
         return float(self._urgent.predict_proba(self._features.transform([text]))[0][1])
 
     def reason_probabilities(self, text: str) -> dict[str, float]:
-        row = self._features.transform([text])
+        return self._reason_chances(self._features.transform([text]))
+
+    def _reason_chances(self, row: Any) -> dict[str, float]:
         return {reason: float(model.predict_proba(row)[0][1]) for reason, model in self._reasons.items()}
 
     def reasons(self, text: str, urgent_at: float = URGENT_AT) -> set[str]:
         """The reasons the model finds in the message; empty when it is not confident it is urgent."""
-        if len(text.strip()) < MIN_CHARS or self.urgent_probability(text) < urgent_at:
+        if len(text.strip()) < MIN_CHARS:
             return set()
-        chances = self.reason_probabilities(text)
+        row = self._features.transform([text])  # the message's features, computed once
+        if float(self._urgent.predict_proba(row)[0][1]) < urgent_at:
+            return set()
+        chances = self._reason_chances(row)
         sure = {reason for reason, p in chances.items() if p >= REASON_AT}
         return sure or {max(chances, key=lambda reason: chances[reason])}
 
