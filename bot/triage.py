@@ -31,7 +31,7 @@ from typing import Mapping, Sequence
 from bot import triage_model
 from bot.triage_authority import authority_contacts, cancellers, settled_before, user_says_not_urgent
 from bot.triage_calendar import anchored_today
-from bot.triage_dates import DONE_WITHIN, times
+from bot.triage_dates import DONE_AFTER, DONE_WITHIN, times
 from bot.triage_rules import Hit, detentions, incidents, insider_acts, still_going
 from bot.triage_text import (
     CJK,
@@ -98,9 +98,12 @@ def _findings(message: str, today: date, deadline_answer: bool = False) -> set[s
         hits.extend(insider_acts(clauses, index))
         hits.extend(authority_contacts(clause, detained))
         for match in rx("detention.bail").finditer(clause.text):
+            # "A former employee of ours got bail": someone who has left us, not our matter.
+            upto = clause.sentence_text[: clause.in_sentence + match.start()]
             if real(clause, match.start()):
-                hits.append(Hit("authority_contact", clause.offset + match.start()))
                 released.append(clause.offset + match.start())
+                if not rx("detention.former").search(upto):
+                    hits.append(Hit("authority_contact", clause.offset + match.start()))
         released.extend(cancellers(clause, "detention.release"))
         contained.extend(cancellers(clause, "incident.contained"))
         resolved.extend(cancellers(clause, "authority.resolved"))
@@ -114,7 +117,8 @@ def _findings(message: str, today: date, deadline_answer: bool = False) -> set[s
             # Once the user says it is contained, only a later "still ..." reopens it.
             return not contained or (hit.continuing and all(p < hit.position for p in contained))
         if hit.reason == "authority_contact":
-            return not any(p > hit.position for p in resolved)
+            # "处罚决定也撤销了": the settling words may start where the cue does.
+            return not any(p >= hit.position for p in resolved)
         return True
 
     found = {hit.reason for hit in hits if stands(hit)}
@@ -134,7 +138,8 @@ def _deadline(clauses: Sequence[Clause], today: date, deadline_answer: bool) -> 
             or general_question(clause)
             or clause.has("deadline.not_legal")
             or clause.has("authority.outreach")
-            or clause.has("authority.service")
+            or (clause.has("authority.service") and not clause.has("authority.imposed"))
+            or (clause.has("deadline.contract_terms") and clause.has("deadline.other_side_duty"))
             or (
                 clause.question
                 and (clause.has("hypothetical.definition") or clause.has("hypothetical.aux_question"))
@@ -175,7 +180,10 @@ def _deadline(clauses: Sequence[Clause], today: date, deadline_answer: bool) -> 
                 continue
             if negated(clause, when.start) and not threat:
                 continue
-            if DONE_WITHIN.search(clause.text[: when.start + 1]) or framed(clause, when.start):
+            done = DONE_WITHIN.search(clause.text[: when.start + 1]) or (
+                not when.point and DONE_AFTER.match(clause.text, when.end)
+            )
+            if done or framed(clause, when.start):
                 continue
             if when.days == 0 and not when.bounded and happened_today:
                 continue
@@ -263,17 +271,31 @@ def warm() -> None:
     reader()
 
 
-def _second_reading(message: str, today: date) -> set[str]:
-    """What the second reader finds where the rules found nothing and judged nothing calm
-    (knowledge/triage.yml, second_reader.defer_to); never against the user's "not urgent"."""
+def findings(message: str, today: date) -> set[str]:
+    """The reasons the rules alone find in one message (no answers, no second reader)."""
+    return _findings(message, today)
+
+
+def rules_defer(message: str) -> bool:
+    """The message holds words with which the rules judge a cue calm (knowledge/triage.yml,
+    second_reader.defer_to): their "nothing urgent" is a judgement, not a blind spot."""
     text = normalise(message)
-    if not text.strip() or any(rx(path).search(text) for path in node("second_reader.defer_to")):
+    return any(rx(path).search(text) for path in node("second_reader.defer_to"))
+
+
+def _second_reading(message: str, today: date) -> set[str]:
+    """What the second reader finds where the rules found nothing; where the rules judged a cue
+    calm (knowledge/triage.yml, second_reader.defer_to) it must be nearly sure to overrule them
+    (triage_model.DEFERRED_AT); never against the user's "not urgent"."""
+    text = normalise(message)
+    if not text.strip():
         return set()
     today = anchored_today(text, today)
     clauses = split_clauses(text, today)
     if user_says_not_urgent(clauses):
         return set()
-    found = reader().reasons(message)
+    deferred = rules_defer(message)
+    found = reader().reasons(message, triage_model.DEFERRED_AT if deferred else triage_model.URGENT_AT)
     if any(times(clause.text, today) for clause in clauses):
         found.discard("deadline")  # a date or duration the rules read is theirs to count
     return found

@@ -27,12 +27,14 @@ from bot.triage_vocab import rx
 
 def authority_contacts(clause: Clause, detained: Sequence[Hit] = ()) -> Iterator[Hit]:
     """Police or regulator contact. Taking a person away is a detention, not also a contact."""
-    if generic_law(clause) or clause.has("authority.outreach") or clause.has("authority.service"):
+    service = clause.has("authority.service") and not clause.has("authority.imposed")
+    if generic_law(clause) or clause.has("authority.outreach") or service:
         return
     if rx("authority.posed").search(clause.sentence_text or clause.text):
         return
     authority = has_authority(clause)
-    commercial = clause.has("authority.commercial")
+    # "asked for our purchase invoices": what they want handed over, not a customer's dealings.
+    commercial = clause.has("authority.commercial") and not clause.has("authority.document_request")
     if about_others(clause) or (commercial and not authority):
         return
     # "广告用语被罚 还可能封号": what only a platform does may stand anywhere in the sentence.
@@ -49,8 +51,10 @@ def authority_contacts(clause: Clause, detained: Sequence[Hit] = ()) -> Iterator
     def visit_for_detention(match: re.Match[str]) -> bool:
         return bool(detained) and bool(arrival.fullmatch(match.group()))
 
+    # "辅导员约谈": a school, an employer or a landlord holding talks, no authority named.
+    non_state = clause.has("authority.non_state") and not authority
     for match in rx("authority.intrinsic").finditer(clause.text):
-        if real(clause, match.start()) and not platform and not taking(match):
+        if real(clause, match.start()) and not platform and not non_state and not taking(match):
             yield Hit("authority_contact", clause.offset + match.start())
     if authority and not commercial:
         for match in rx("authority.with_authority").finditer(clause.text):
@@ -73,7 +77,10 @@ def cancellers(clause: Clause, path: str) -> Iterator[int]:
 
 
 def user_says_not_urgent(clauses: Sequence[Clause]) -> bool:
-    return any(rx("deadline.none").search(c.text) for c in clauses)
+    """The user says there is no hurry, and names no other matter as more pressing ("no hurry on
+    that; more pressing, …", "这个不急。更要紧的是…")."""
+    calm = any(rx("deadline.none").search(c.text) for c in clauses)
+    return calm and not any(c.has("deadline.more_urgent") for c in clauses)
 
 
 def settled_before(message: str, today: date) -> bool:

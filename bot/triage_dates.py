@@ -99,7 +99,8 @@ def _time_patterns() -> dict[str, re.Pattern[str]]:
             r"(?P<weekend>(?:本|这个?)?周末)|"
             r"(?P<thisweek>本周|这周|这个?星期|本星期|这个?礼拜)|"
             r"(?P<nextweek>下个?(?:周|星期|礼拜))|"
-            r"(?P<monthend>(?:本|这个?)?月(?:底|末)|本月内?|这个月内?)|"
+            r"(?P<mend>(?P<mendm>\d{1,2}|十[一二]?|[一二三四五六七八九])月(?:底|末|份?底))|"
+            r"(?P<monthend>(?:本|这个?)?(?<![\d一二三四五六七八九十])月(?:底|末)|本月内?|这个月内?)|"
             r"(?P<nextmonthstart>下个?月初)|"
             r"(?P<nmd>下个?月(?:的)?(?P<nmdd>\d{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])[日号])|"
             r"(?P<nextmonth>下个?月)|"
@@ -128,6 +129,7 @@ _AHEAD = frozenset(
         "dm",
         "date",
         "dom",
+        "mend",
     }
 )
 _ZH_UNITS = {
@@ -166,6 +168,12 @@ def _point_days(g: dict[str, str], today: date) -> int | None:
     if "date" in g:
         month, day = number(g["m"]), number(g["d"])
         return days_to_date(today, int(g["y"]) if "y" in g else None, month, day) if month and day else None
+    if "mend" in g:  # "6月底": the last day of that month
+        month = number(g["mendm"])
+        if not month or not 1 <= month <= 12:
+            return None
+        last = (date(today.year + month // 12, month % 12 + 1, 1) - date(today.year, month, 1)).days
+        return days_to_date(today, None, month, last)
     if "nmd" in g:
         day = number(g["nmdd"])
         return next_month(today, min(day, 28)) if day else None
@@ -236,5 +244,15 @@ def times(text: str, today: date) -> list[When]:
     return found
 
 
-# "it was fixed within a day": a duration of something already done.
-DONE_WITHIN = re.compile(r"\b(?:was|were|been|got)\s+\w+(?:ed|en)\s+(?:with)?in\s*$", re.IGNORECASE)
+# "it was fixed within a day", "restored everything within two days": a duration of something
+# already done.
+DONE_WITHIN = re.compile(
+    r"\b(?:(?:was|were|been|got)\s+\w+(?:ed|en)|(?:restored|fixed|recovered|contained|revoked|removed|"
+    r"resolved|patched|cleaned|stopped|repaired|rebuilt)(?:\s+(?:everything|it|them|all|the\s+\w+))?)\s+"
+    r"(?:with)?in\s*$",
+    re.IGNORECASE,
+)
+# "两天内就恢复了系统", "半小时内就吊销了": the same told in Chinese, after the duration.
+DONE_AFTER = re.compile(
+    r"\s*(?:内|之内|以内)?\s*(?:就|便|都|已经|已)(?!到|要|得|会|该|必须|需|截止)[^，,。？?]{0,8}了"
+)

@@ -142,7 +142,14 @@ def negated(clause: Clause, at: int, since: int = 0) -> bool:
     barriers = list(rx("negation.barrier").finditer(window))
     if barriers:
         window = window[barriers[-1].end() :]
-    return bool(rx("negation").search(window))
+    if rx("negation").search(window):
+        return True
+    # "None of our people have been arrested": a negative subject opening the clause governs its
+    # verb, a few words on, until an "and" or a "but".
+    subject = rx("negation.subject").match(clause.text)
+    if subject is None or subject.start() < since or not 0 <= at - subject.end() <= 40:
+        return False
+    return not re.search(r"\b(?:and|but|or)\b", clause.text[subject.end() : at], re.IGNORECASE)
 
 
 PAST_VERB = re.compile(

@@ -52,6 +52,45 @@ def _topic_questions() -> dict[str, tuple[str, str]]:
     return found
 
 
+# Words a chip shares with any story ("do we *still* need to report" is not "still going on"):
+# a person picks a chip by what it means, so these never decide the pick.
+_FUNCTION_WORDS = frozenset(
+    [
+        "still",
+        "have",
+        "been",
+        "with",
+        "that",
+        "this",
+        "from",
+        "your",
+        "they",
+        "them",
+        "what",
+        "when",
+        "where",
+        "which",
+        "will",
+        "would",
+        "some",
+        "about",
+        "into",
+        "only",
+        "also",
+        "more",
+        "than",
+        "just",
+        "been",
+        "does",
+        "there",
+        "their",
+        "other",
+        "yes",
+        "not",
+    ]
+)
+
+
 @dataclass
 class Turn:
     asked: str
@@ -84,7 +123,7 @@ class PersonaUser:
 
         def overlap(chip: dict[str, str]) -> int:
             words = re.findall(r"[a-z]{4,}|[\u4e00-\u9fff]{2}", chip["title"].lower())
-            return sum(word in story for word in words)
+            return sum(word in story for word in words if word not in _FUNCTION_WORDS)
 
         unsure = [
             c for c in real if re.search(r"(?i)not sure|unsure|don't know|不确定|不清楚|不知道", c["title"])

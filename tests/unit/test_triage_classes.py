@@ -296,3 +296,211 @@ def test_scopes_do_not_swallow_facts(message, reason):
 def test_conditions_and_negations_still_hold(message):
     found = reasons(message)
     assert "detention" not in found and "ongoing_incident" not in found
+
+
+# ---------------------------------------------------------------- told as going on, no incident noun
+
+from bot import triage  # noqa: E402
+
+
+def rules(message):
+    """What the rules alone find (the near misses below must stay calm whatever the second
+    reader learns)."""
+    return triage._findings(message, TODAY)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # the spoken passive (让人/叫人) and an activity that goes on
+        "我们淘宝店后台一直有人在登，刚又把退款地址改了",
+        "公司官网让人改成了博彩页面 改回来又被改 一下午改了三回了",
+        "小红书号叫人盗了 那人现在正用我号发广告",
+        "我妈手机被人远程操控了，现在还在动她的网银",
+        "订单库今早被拖了，日志里还有陌生会话连着",
+        "前任把我的私密照片发到好几个群里，删了又发",
+        "接口被第三方恶意调用，对方这会儿还在批量抓取会员手机号",
+        # the same in English: going on, keeps coming back, right now, every hour
+        "Someone has been crawling our price listings nonstop since Monday, rotating proxies",
+        "There is a coin miner on the build box; we kill it and it respawns within minutes",
+        "Our landing page was defaced; we restored it and it got replaced again within minutes",
+        "The payroll portal shows unauthorised changes still coming through every hour",
+        "An attacker is inside our Kubernetes cluster exfiltrating log archives",
+        "Our HR admin's credentials are being used from abroad right now",
+        "An ex-contractor is still pushing commits to our repo with a key we forgot to remove",
+        "My sister's intimate photos are being posted on a forum and new ones keep appearing",
+        # money leaving, an account someone else is logged into, back in within minutes
+        "Money is still leaving our corporate account and the bank can't freeze it",
+        "卡里的钱还在被一笔笔转走，银行电话打不通",
+        "My ex is logged into my WeChat and keeps messaging my contacts",
+        "Every time we change the password, the attacker gets back in within minutes",
+        "有人一直用我的微信号找我朋友借钱",
+    ],
+)
+def test_incidents_told_as_going_on(message):
+    assert "ongoing_incident" in reasons(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "我们一直在登录后台查订单，想问问日志要保存多久",  # our own work
+        "网店让人盗图了，能告他侵权吗",  # copied pictures: copyright
+        "We keep crawling public tender notices every hour, is that legal?",  # ours
+        "Our DDoS protection contract auto-renews in January, can we cancel?",  # a product
+        "我们的DDoS防护合同明年到期，想换一家",
+        "Money is leaving our marketing budget fast, how do we cut costs?",  # spending
+        "Back in 2019 we had a breach, all fixed long ago",
+        "The tax bureau froze our bank account this morning",  # enforcement, not an attack
+        "我们一直用我的微信号发广告，合法吗",
+    ],
+)
+def test_our_own_activity_and_products_are_not_incidents(message):
+    assert "ongoing_incident" not in rules(message)
+
+
+# ---------------------------------------------------------------- finished incidents
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "The DDoS last Friday lasted 15 minutes and stopped by itself. Can we claim from the host?",
+        "The ransomware on the test box is fully cleaned and we restored everything from backup",
+        "The leaked token was revoked within 10 minutes and logs show no calls",
+        "My neighbour's home PC got ransomware; our company systems are untouched. Any duty for us?",
+        "网站上周被DDoS了，现在上了高防已经稳了，能追责吗",
+        "DDoS三天前就停了，之后再没出现过",
+        "泄露的测试密钥十分钟内就吊销了，日志显示没人用过",
+        "暗网上有人卖的数据核查后确认是旧数据拼凑的，不是我们泄露的",
+        "员工拿公司电脑挖矿，已经断网了，电脑也收回来了",
+    ],
+)
+def test_finished_incidents_are_not_under_way(message):
+    assert rules(message) == set()
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "We restored the site twice and it got defaced again within minutes",
+        "The DDoS has lasted six hours so far and the shop is down",
+        "官网首页今早被篡改了，技术恢复了两次，又都被改了回去",
+        "泄露的那个key已经吊销了，但攻击者还有一个没清掉，日志里还在调接口",
+    ],
+)
+def test_undone_and_done_again_is_still_going(message):
+    assert "ongoing_incident" in reasons(message)
+
+
+# ---------------------------------------------------------------- detention in pinyin, retention
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "My cousin has been in juliu for 10 days and the family has no news",
+        "They put my husband under jianshi juzhu in a hotel, nobody tells us where",
+        "My boss was placed in retention by the discipline commission on Monday",
+        "Our founder was held at the airport by border police this morning and is still there",
+        "我舅被监委留置了，已经第五天",
+        "我爸在口岸被边检扣下了，到现在没放",
+        "Our programmer is being held in Shenzhen, we learned it from his family",
+    ],
+)
+def test_detention_in_pinyin_and_retention(message):
+    assert "detention" in reasons(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Our data retention policy keeps logs for six months, is that enough?",
+        "Our shipment was held at the port by customs for two days",
+        "The meeting is being held in Shenzhen next week",
+        "None of our people have been arrested, but a peer company's owner was convicted",
+        "我进的一批显卡在海关给扣了，说单证不全，咋申请放行",
+        "我朋友开玩笑说我这么干早晚得被抓，其实就是爬了点公开数据",
+    ],
+)
+def test_retention_goods_and_jokes_are_not_detention(message):
+    assert "detention" not in rules(message)
+
+
+# ---------------------------------------------------------------- other parties, non-state bodies, bail of a former member
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "The cops were in our building yesterday for a neighbour's noise complaint, nothing to do with us",
+        "The MIIT warning online was about a different company with a similar name, not us",
+        "Got a letter from the tax bureau, a general notice sent to all companies, no action required",
+        "One of our directors sits on the board of a firm that the CAC summoned last week",
+        "那家公司上周被网信办约谈了，这事与我们公司无关",
+        "学校辅导员约谈了我，因为我在论坛吐槽食堂",
+        "A former employee of ours got bail last month; could the company be dragged in?",
+        "我们的前员工之前被刑拘，现在已经取保候审回家了，公司会受牵连吗",
+        "听证会上个月已经开过了，处罚决定也撤销了，想问律师费的事",
+        "Our CTO was questioned by police for a few hours and went home the same evening. Nobody has contacted him since.",
+    ],
+)
+def test_other_parties_and_settled_contacts_are_calm(message):
+    assert rules(message) == set()
+
+
+@pytest.mark.parametrize(
+    ("message", "reason"),
+    [
+        ("网信办约谈了我们公司负责人，要求三天内整改", "authority_contact"),
+        ("我们老板昨天被约谈了，要求整改", "authority_contact"),  # the one talked to, not a school
+        ("The CAC summoned us last week; another company was summoned too", "authority_contact"),
+        ("我上周取保候审出来，警察让我下周一再去一趟", "authority_contact"),
+        ("My husband is out on bail and the police want him back on Monday", "authority_contact"),
+        (
+            "We run a Tmall store; market regulation opened a case and asked for our purchase invoices",
+            "authority_contact",
+        ),
+        ("A fine notice from market regulation says pay within 15 days", "authority_contact"),
+        (
+            "The communications administration says we must submit the ICP filing change by December 3",
+            "deadline",
+        ),
+        ("通信管理局要求我们12月3日前提交备案变更材料，否则注销备案", "authority_contact"),
+    ],
+)
+def test_our_own_bail_and_orders_still_count(message, reason):
+    assert reason in reasons(message)
+
+
+# ---------------------------------------------------------------- a contract's own terms, dates months away
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Our contract says the vendor must fix critical bugs within 5 working days. They haven't.",
+        "合同里写着乙方须在3个工作日内响应，我们是甲方，对方一直拖着",
+        "投资协议要求我们在明年6月底前拿到许可证，现在办来得及吗",
+        "年报通知要求在明年三月底前完成网上填报",
+        "主合同将于一月底到期，想请律师看看新合同",
+        "测试环境的密钥半小时内就吊销了，要通知用户吗",
+    ],
+)
+def test_contract_terms_and_far_dates_are_no_deadline(message):
+    assert "deadline" not in rules(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "The court says we must file our defence within 10 days",
+        "合同约定我们必须在本周五前付款，否则违约",
+        "这个月底前必须交整改报告",
+        "答辩期这周五就到了，答辩状还没写",
+        "The old IP dispute is no hurry. More pressing: the arbitration commission scheduled our hearing for next Thursday",
+        "If we don't submit counter-evidence within 48 hours the listings get deleted",
+    ],
+)
+def test_our_own_time_limits_still_bind(message):
+    assert "deadline" in reasons(message)
