@@ -54,9 +54,33 @@ class ActionAnswerDigression(Action):
                 dispatcher.utter_message(text=explanation)
             else:
                 dispatcher.utter_message(response="utter_ask_law_general")
+        elif intent == "switch_language" and not language_changed(tracker):
+            pass  # already the language in use: said once, never again; the form asks its question
         else:
             dispatcher.utter_message(response=DIGRESSION_RESPONSES.get(intent or "", "utter_ask_why"))
         return []
+
+
+def language_changed(tracker: Tracker) -> bool:
+    """Whether a request for a language is to be answered: the user's latest message changed the
+    conversation's language (the slot-mapping action set it after the message), or, outside any
+    form, the language in use was never confirmed since it was set."""
+    events = list(reversed(tracker.events))
+    latest_user = next((i for i, e in enumerate(events) if e.get("event") == "user"), len(events))
+    if any(e.get("event") == "slot" and e.get("name") == "language" for e in events[:latest_user]):
+        return True
+    if tracker.active_loop.get("name"):
+        return False  # the form asks its question again, in the language already in use
+    for event in events[latest_user + 1 :]:
+        if event.get("event") == "slot" and event.get("name") == "language":
+            return True
+        if event.get("event") == "bot" and (event.get("metadata") or {}).get(_UTTER_ACTION) == SWITCHED:
+            return False
+    return True
+
+
+_UTTER_ACTION = "utter" + "_action"  # the metadata key naming the response a message came from
+SWITCHED = DIGRESSION_RESPONSES["switch_language"]
 
 
 def contest_urgency(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:

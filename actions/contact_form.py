@@ -128,8 +128,9 @@ class ValidateContactForm(AnswerValidation):
             return {"privacy_consent": GIVEN, "consent_given_at": now_iso(), "bad_answers": 0}
         if answer is False:
             return {"privacy_consent": REFUSED, "bad_answers": 0}
-        # Consent is a clear yes: anything unclear, twice, counts as no.
-        return self._bad(dispatcher, tracker, "utter_hint_consent", "privacy_consent", REFUSED)
+        # Consent is a clear yes, a refusal a clear no: an unclear answer is neither, however
+        # often. The question is asked again, briefly, with its two buttons.
+        return {"privacy_consent": None, "bad_answers": int(tracker.get_slot("bad_answers") or 0) + 1}
 
     def validate_sensitive_consent(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -198,6 +199,9 @@ class ValidateContactForm(AnswerValidation):
         field = choice.removeprefix("field:") if choice.startswith("field:") else None
         current_name = tracker.get_slot("contact_name")
         current_name = None if current_name == DECLINED else current_name
+        if not field and heard.text and readback.is_confirmation(heard.text):
+            # "电话对的", "phone correct now", "别的都对": nothing to change
+            return {"summary_confirmed": "yes", "bad_answers": 0}
         field = field or (readback.field_to_correct(heard.text, current_name) if heard.text else None)
         if field:
             return {

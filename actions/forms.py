@@ -13,7 +13,7 @@ from rasa_sdk.types import DomainDict
 from rasa_sdk.utils import call_potential_coroutine
 
 from actions.conversation import said
-from bot import answers, intake
+from bot import answers
 from bot.lead_draft import GIVEN, REFUSED
 
 
@@ -46,14 +46,12 @@ class AnswerValidation(FormValidationAction):
 def sensitive_consent_answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
     """The separate consent to sensitive details (PIPL Art. 29), asked once, before the first
     sensitive question: a tapped or typed yes or no in either language ("好的", "不要记录");
-    unclear twice counts as no."""
+    an unclear answer is neither, however often: asked again, plainly, with the two buttons."""
     answer = answers.agreement(said(tracker))
     if answer is None:
         bad = int(tracker.get_slot("bad_answers") or 0) + 1
-        if bad < intake.MAX_BAD_ANSWERS:
-            dispatcher.utter_message(response="utter_hint_consent")
-            return {"sensitive_consent": None, "bad_answers": bad}
-        answer = False
+        dispatcher.utter_message(response="utter_hint_sensitive_consent")
+        return {"sensitive_consent": None, "bad_answers": bad}
     if answer is False:
         dispatcher.utter_message(response="utter_sensitive_refused")
     return {"sensitive_consent": GIVEN if answer else REFUSED, "bad_answers": 0}

@@ -80,6 +80,37 @@ def last_typed_message(tracker: Tracker) -> str:
     return ""
 
 
+# Where a story told before the topic is known begins: the bot started a matter, a form ran, or
+# the conversation began again.
+STORY_BOUNDARIES = {
+    "action_start_intake",
+    "action_restart",
+    "action_session_start",
+    "action_give_information",
+}
+
+
+def typed_since_boundary(tracker: Tracker) -> list[tuple[str, str | None]]:
+    """The user's messages (text, intent), oldest first, since the bot last started a matter or
+    a form, or the conversation began."""
+    said: list[tuple[str, str | None]] = []
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind in ("restart", "session_started", "active_loop"):
+            break
+        if kind == "action" and event.get("name") in STORY_BOUNDARIES:
+            break
+        if kind == "user":
+            intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+            said.append(((event.get("text") or "").strip(), intent))
+    return said[::-1]
+
+
+def story_told(tracker: Tracker) -> str:
+    """The user's story before the topic was chosen: the opening message(s), joined."""
+    return intake.joined(intake.story(typed_since_boundary(tracker)))
+
+
 def new_intake_id() -> str:
     return uuid.uuid4().hex
 
@@ -113,9 +144,16 @@ class ActionStartIntake(Action):
         if code not in topics.TOPIC_CODES:
             dispatcher.utter_message(response="utter_ask_problem")
             return []
-        message = latest_text(tracker)
-        if message.startswith("/"):  # a topic button: the description is what they typed before
-            message = last_typed_message(tracker)
+        # "That's not my question": the person and their consents stay; only the matter changes.
+        keep_person = bool(tracker.get_slot("topic_change"))
+        # The description is the story told so far (the opening message(s), joined), not only the
+        # message before a topic button; a new topic for the same matter keeps its description.
+        message = story_told(tracker)
+        if not message and keep_person:
+            message = tracker.get_slot("problem_summary") or ""
+        if not message:
+            typed = latest_text(tracker)
+            message = typed if not typed.startswith("/") else last_typed_message(tracker)
         answers = prefill.prefill(code, message, language=language)
         assessment = triage.assess(message, answers)
         # Sensitive answers the description gives are kept only once their consent is given.
@@ -123,8 +161,6 @@ class ActionStartIntake(Action):
         dispatcher.utter_message(text=topics.get(code).acknowledge[language])
         if assessment.reasons:
             dispatcher.utter_message(text=intake.immediate_steps(list(assessment.reasons), language))
-        # "That's not my question": the person and their consents stay; only the matter changes.
-        keep_person = bool(tracker.get_slot("topic_change"))
         # The sensitive consent is asked once a conversation: a new matter keeps the answer.
         slots = INTAKE_SLOTS + (
             ("summary_confirmed",)

@@ -34,5 +34,26 @@ class ActionAskPrivacyConsent(Action):
         return "action_ask_privacy_consent"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        if int(tracker.get_slot("bad_answers") or 0) > 0 and _answered_unclearly(tracker):
+            # the notice was just shown and the answer said neither yes nor no: asked again briefly
+            dispatcher.utter_message(response="utter_ask_privacy_consent_again")
+            return []
         dispatcher.utter_message(response="utter_ask_privacy_consent", retention_days=retention_days())
         return []
+
+
+_UTTER_ACTION = "utter" + "_action"  # the metadata key naming the response a message came from
+_CONSENT_QUESTIONS = ("utter_ask_privacy_consent", "utter_ask_privacy_consent_again")
+
+
+def _answered_unclearly(tracker: Tracker) -> bool:
+    """The bot's last message before the user's latest one was the consent question."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_user:
+                return False
+            seen_user = True
+        elif event.get("event") == "bot" and seen_user:
+            return (event.get("metadata") or {}).get(_UTTER_ACTION) in _CONSENT_QUESTIONS
+    return False

@@ -11,7 +11,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.conversation import language_of, said, send
+from actions.conversation import buttons, language_of, said, send
 from actions.forms import AnswerValidation
 from bot import answers, db, intake, leads
 from bot.delivery import sharing
@@ -43,6 +43,12 @@ class ActionAskShareAnswer(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         language = language_of(tracker)
+        if int(tracker.get_slot("bad_answers") or 0) and _offer_just_made(tracker):
+            # the firms were just named and the answer said neither yes nor no: asked again briefly
+            dispatcher.utter_message(
+                response="utter_ask_share_again", buttons=buttons(share_choices(language))
+            )
+            return []
         try:
             with db.session_scope() as session:
                 lead = leads.find(session, tracker.get_slot("lead_id") or "")
@@ -56,6 +62,21 @@ class ActionAskShareAnswer(Action):
         return []
 
 
+def _offer_just_made(tracker: Tracker) -> bool:
+    """The bot's last message before the user's latest one offered the yes/no of the firms."""
+    offered = {b["payload"] for lang in ("en", "zh") for b in buttons(share_choices(lang))}
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_user:
+                return False
+            seen_user = True
+        elif event.get("event") == "bot" and seen_user:
+            shown = (event.get("data") or {}).get("buttons") or []
+            return any(b.get("payload") in offered for b in shown)
+    return False
+
+
 class ValidateShareForm(AnswerValidation):
     def name(self) -> str:
         return "validate_share_form"
@@ -66,11 +87,8 @@ class ValidateShareForm(AnswerValidation):
         decision = share_decision(said(tracker))
         if decision:
             return {"share_answer": decision, "bad_answers": 0}
-        bad = int(tracker.get_slot("bad_answers") or 0) + 1
-        if bad < intake.MAX_BAD_ANSWERS:
-            dispatcher.utter_message(response="utter_hint_share")
-            return {"share_answer": None, "bad_answers": bad}
-        return {"share_answer": "unanswered", "bad_answers": 0}
+        # An unclear answer is neither a yes nor a no, however often: the offer is asked again.
+        return {"share_answer": None, "bad_answers": int(tracker.get_slot("bad_answers") or 0) + 1}
 
 
 def record_share(dispatcher: CollectingDispatcher, tracker: Tracker, decision: str) -> list[EventType]:

@@ -25,7 +25,7 @@ _NO = re.compile(
     r"keep it|just keep|only keep|not interested|(?:absolutely|certainly|definitely|of course) not|"
     r"not (?:ok|okay|fine|agreed?)|no consent)\b|"
     r"\bi (?:don'?t|do not|won'?t|will not) (?:consent|agree|accept)\b|^(?:不行|不可以|不好|不接受|不授权|不允许)|"
-    r"^(?:不|别|先不|暂不|暂时不|还是不|不用|不要|不需要|不必|算了|不发|不同意|不想|取消|否|拒绝|免了|不了|先别)|"
+    r"^(?:不|别(?!的|处|人)|先不|暂不|暂时不|还是不|不用|不要|不需要|不必|算了|不发|不同意|不想|取消|否|拒绝|免了|不了|先别)|"
     r"\b(?:don'?t (?:send|share|agree|delete|want)|do not (?:send|share|agree|delete))\b|"
     r"(?:不要|别|先不|暂不|不)(?:发|发送|分享|转|给|删|同意)",
     re.IGNORECASE,
@@ -41,6 +41,29 @@ _YES = re.compile(
     r"^(?:ok|okay)(?=[的了啦吧呀]|$)|"
     r"^(?:是|对|好|行|可以|同意|确认|确定|没问题|没错|嗯|恩|发吧|发送|删吧|删除吧|就这样|正确|当然|可|中|妥|要|需要|愿意|成|得)|"
     r"(?:同意|确认无误|确定|可以|没问题|好的|行吧|发吧|删吧|都对|对的|是的|授权|允许|接受|没意见)",
+    re.IGNORECASE,
+)
+# Consent said by naming what may be done: "存着吧", "记下来就行", "you can keep my details",
+# "store it", "save them". A negation anywhere is looked for first (`_NO`, "别存", "don't keep").
+_YES_BY_DOING = re.compile(
+    r"^(?:就|那就|那|你)?(?:存|保存|存储|储存|记|记录|记下|留|留着|保留|收集|登记|用)(?:着|下|下来|起来)?"
+    r"(?:吧|呗|就行|就好|好了|可以|没事|[\s,，。.!！]|$)|"
+    r"(?:可以|能|就|随便|尽管|放心)(?:存|保存|存储|记录|记下|留|保留|收集|登记|用)|"
+    r"\b(?:you (?:can|may|could) (?:keep|store|save|record|hold|use|have|collect|take)|"
+    r"(?:keep|store|save|record|hold|collect|take) (?:it|them|that|this|those|my (?:details|data|info|information))\b)",
+    re.IGNORECASE,
+)
+# Still deciding: "嗯，我再想想", "let me think": neither a yes nor a no.
+_UNDECIDED = re.compile(
+    r"再想想|想一想|想想再说|考虑一下|再考虑|犹豫|拿不准|不确定|不一定|"
+    r"\b(?:let me think|i'?ll think|think about it|not sure|unsure|maybe later|i don'?t know)\b",
+    re.IGNORECASE,
+)
+# "The rest is fine", "其他都对": the parts not named are confirmed.
+_YES_THE_REST = re.compile(
+    r"\b(?:other|others|the rest|rest|everything else|all else|the others)\b.{0,16}"
+    r"\b(?:ok|okay|fine|correct|right|good|accurate)\b|"
+    r"(?:其他|其它|别的|其余|剩下的?|另外的?)(?:的|几项|内容|信息)?(?:都|也|全)?(?:对|没问题|正确|没错|ok|OK|行|可以)",
     re.IGNORECASE,
 )
 
@@ -69,7 +92,9 @@ def agreement(said: Said) -> bool | None:
             return True
         if _NO.search(value):
             return False
-        if _YES.search(value):
+        if _UNDECIDED.search(value):
+            return None
+        if _YES.search(value) or _YES_BY_DOING.search(value) or _YES_THE_REST.search(value):
             return True
     if said.meaning == "yes":
         return True

@@ -138,21 +138,28 @@ def split_numbers(
 ) -> list[tuple[int, int, Number | Problem]]:
     """The numbers in a run of digits: one, or several separated by spaces ("139… 0451-8666…")."""
     whole = read_number(span, region)
-    if not isinstance(whole, Problem):
+    if not isinstance(whole, Problem) and (whole.explicit or " " not in span.strip()):
         return [(offset, offset + len(span), whole)]
     tokens = [(m.start(), m.end()) for m in re.finditer(r"\S+", span)]
-    found: list[tuple[int, int, Number | Problem]] = []
-    i = 0
-    while i < len(tokens):
-        for j in range(len(tokens), i, -1):
-            part = read_number(span[tokens[i][0] : tokens[j - 1][1]], region)
-            if not isinstance(part, Problem):
-                found.append((offset + tokens[i][0], offset + tokens[j - 1][1], part))
-                i = j
-                break
-        else:
-            i += 1
-    return found or [(offset, offset + len(span), whole)]
+    # Plain numbers first ("4312 - 139 0451 4321": the mobile, not a landline made of the digits
+    # before it without their 0); then any valid reading.
+    for plain_only in (True, False):
+        found: list[tuple[int, int, Number | Problem]] = []
+        i = 0
+        while i < len(tokens):
+            for j in range(len(tokens), i, -1):
+                part = read_number(span[tokens[i][0] : tokens[j - 1][1]], region)
+                if not isinstance(part, Problem) and (part.explicit or not plain_only):
+                    found.append((offset + tokens[i][0], offset + tokens[j - 1][1], part))
+                    i = j
+                    break
+            else:
+                i += 1
+        if found:
+            return found
+        if not isinstance(whole, Problem):  # a number read whole, though not plainly one
+            return [(offset, offset + len(span), whole)]
+    return [(offset, offset + len(span), whole)]
 
 
 def not_a_phone(text: str, start: int, end: int) -> bool:

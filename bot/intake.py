@@ -174,6 +174,61 @@ def without_sensitive(code: str, answers: Mapping[str, object]) -> dict[str, obj
     return {key: value for key, value in answers.items() if key not in keys}
 
 
+# ---------------------------------------------------------------- the user's story
+
+# Messages that add to a story told before the topic is known: an "answer" when nothing was asked
+# ("he bought 12 boxes, now wants ten times back"), a "no" that goes on telling.
+ADDING_INTENTS = ("inform", "deny")
+MAX_STORY_MESSAGES = 5
+_WORD = re.compile(r"[A-Za-z0-9]+")
+
+
+def tells_more(text: str) -> bool:
+    """Long enough to be more of the story, not a bare "no", a number or a name."""
+    return len(_WORD.findall(text)) >= 4 or len(_CJK.findall(text)) >= 6
+
+
+def story(said: Iterable[tuple[str, str | None]]) -> list[str]:
+    """The user's story, from the messages typed since the bot last started a matter or a form
+    (oldest first, each with its intent): the problem descriptions (a topic, unclear, out of
+    scope) and what adds to them. A message refused as out of scope stays, with what it added,
+    only when that part is worth a second look (`topics.worth_a_second_look`): a refused
+    divorce question does not go into the lead of the website question asked next."""
+    describing = {*(topic.intent for topic in topics.all_topics().values()), "nlu_fallback"}
+    kept_said = [
+        (text.strip(), intent)
+        for text, intent in said
+        if text.strip()
+        and not text.strip().startswith("/")
+        and (
+            intent in describing
+            or intent == topics.OUT_OF_SCOPE
+            or (intent in ADDING_INTENTS and tells_more(text))
+        )
+    ]
+    kept: list[str] = []
+    index = 0
+    while index < len(kept_said):
+        text, intent = kept_said[index]
+        if intent != topics.OUT_OF_SCOPE:
+            kept.append(text)
+            index += 1
+            continue
+        end = index + 1
+        while end < len(kept_said) and kept_said[end][1] in ADDING_INTENTS:
+            end += 1
+        part = [t for t, _ in kept_said[index:end]]
+        if topics.worth_a_second_look(" ".join(part)):
+            kept.extend(part)
+        index = end
+    return kept[-MAX_STORY_MESSAGES:]
+
+
+def joined(parts: Iterable[str]) -> str:
+    """The story's messages as one description."""
+    return " ".join(part.strip() for part in parts if part.strip())
+
+
 # ---------------------------------------------------------------- what to do right now (urgency itself: bot.triage)
 
 

@@ -108,18 +108,31 @@ _EN_FUNCTION = frozenset(
 # Characters that only a Chinese sentence has (particles, pronouns, verbs), never a name or a
 # company: "王晓燕" and "不凡科技有限公司" are not sentences, "我们的网站要备案吗" is.
 _ZH_FUNCTION = re.compile(r"[我你您他她们的了吗呢吧是在要想能会请说问做该把被让给对没不还就都也很和跟]")
+# A request to speak a language, never a name given "in Chinese" ("Kenji Tanaka, 田中健司 in
+# Chinese"), a name in another script ("英文名 Tom", "中文名叫…") or a language named in an answer:
+# "in English" asks only after a verb of talking or writing, or alone ("in English, please").
+_TALK = r"(?:speak|talk|write|answer|reply|respond|continue|chat|communicate|go on|carry on|do (?:this|it)|switch|change)"
 _ASK_EN = re.compile(
-    r"(?:speak|talk|write|answer|reply|use|switch to|change to|in)\s+english|english,?\s*please|^english$",
+    rf"\b(?:{_TALK}(?: \w+){{0,3}} in|(?:speak|use|switch to|change to|switch (?:\w+ )?to))\s+english\b(?! name)|"
+    r"^(?:(?:can|could) (?:we|you) )?(?:in )?english,?\s*(?:please|pls|plz)?[.!?]*$|"
+    r"\b(?:can|could|may) (?:we|you|i)\b.{0,30}\bin english\b",
     re.IGNORECASE,
 )
 _ASK_ZH = re.compile(
-    r"(?:speak|talk|write|answer|reply|use|switch to|change to|in)\s+chinese|chinese,?\s*please|^chinese$|"
-    r"(?:用|说|讲|换成|切换到?|改成|改用)\s*(?:中文|汉语|普通话|国语)|^(?:中文|汉语|普通话)(?:吧|就行|可以吗)?[。!！]?$|"
-    r"能说中文|会说中文|看不懂英文",
+    rf"\b(?:{_TALK}(?: \w+){{0,3}} in|(?:speak|use|switch to|change to|switch (?:\w+ )?to))\s+(?:chinese|mandarin)\b(?! name)|"
+    r"^(?:(?:can|could) (?:we|you) )?(?:in )?(?:chinese|mandarin),?\s*(?:please|pls|plz)?[.!?]*$|"
+    r"\b(?:can|could|may) (?:we|you|i)\b.{0,30}\bin (?:chinese|mandarin)\b|"
+    r"(?:用|说|讲|换成|切换到?|改成|改用)\s*(?:中文|汉语|普通话|国语)(?![名字姓])|"
+    r"^(?:中文|汉语|普通话)(?:吧|就行|可以吗)?[。!！]?$|能说中文|会说中文|看不懂英文",
     re.IGNORECASE,
 )
 _ASK_EN_ZH = re.compile(
-    r"(?:用|说|讲|换成|切换到?|改成|改用)\s*(?:英文|英语)|^(?:英文|英语)(?:吧|就行)?[。!！]?$"
+    r"(?:用|说|讲|换成|切换到?|改成|改用)\s*(?:英文|英语)(?![名字姓])|^(?:英文|英语)(?:吧|就行)?[。!！]?$"
+)
+# "Kevin Zhou in English", "English name", "中文名": a name's other script, not a sentence's words
+_NAME_IN_SCRIPT = re.compile(
+    r"\b(?:in|is)\s+(?:english|chinese|mandarin)\b|\b(?:english|chinese)\s+name\b|(?:英文|中文)名(?:字)?",
+    re.IGNORECASE,
 )
 # Scripts of languages the bot does not speak.
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -170,7 +183,7 @@ def sentence_language(text: str) -> Language | None:
     requested = requested_language(text)
     if requested:
         return requested
-    words = _NOT_WORDS.sub(" ", text)
+    words = _NOT_WORDS.sub(" ", _NAME_IN_SCRIPT.sub(" ", text))
     english, chinese = _is_english_sentence(words), _is_chinese_sentence(words)
     if english and chinese:
         return detect_language(text)

@@ -15,15 +15,15 @@ from difflib import SequenceMatcher
 from bot import contact
 from bot.contact_names import fold, is_cjk, looks_like_name
 from bot.contact_names import words as contact_words
-from bot.name_framing import as_written, reframe, words
+from bot.name_framing import EXPLAINED, as_written, explained_char, reframe, words
 
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _WORD = r"[A-Za-z\u00c0-\u024f\u0400-\u04ff][\w'\-]*"
 _OTHER = {w.lower() for w in words("correction_words")}
 _EXPLAINED = set(words("explained_zh"))
 _FLUFF = set(contact_words("name", "fluff"))  # "名字错了，谢谢": no name
-# "宇宙的宇", "提手旁的扬", "three-dot water" in Chinese: how a character is written.
-_EXPLAINED_ZH = re.compile(rf"[{_CJK}]{{1,5}}的[{_CJK}]字?")
+# "宇宙的宇", "提手旁的扬", "王字旁那个玮": how a character is written.
+_EXPLAINED_ZH = EXPLAINED
 _EXPLAINED_EN = re.compile(
     r"\s*(?:\bwith an? [A-Za-z]\b|\bspelled\s+(?:[A-Za-z][\s\-]){2,}[A-Za-z]\b|\bas in \w+)", re.IGNORECASE
 )
@@ -43,7 +43,7 @@ _NOT_FIRST_EN = re.compile(
     re.I,
 )
 _NOT_ZH = re.compile(
-    rf"(?P<new>[^,，;；。!！?？不]{{0,40}}?)\s*[,，]?\s*而?不是\s*(?P<old>[{_CJK}·]+|{_WORD})"
+    rf"(?P<new>[^,，;；。!！?？不]{{0,40}}?)\s*[,，]?\s*而?不是\s*(?P<old>[{_CJK}·]+|{_WORD}(?:\s+{_WORD}){{0,3}})"
 )
 _NOT_FIRST_ZH = re.compile(
     rf"不是\s*(?P<old>[{_CJK}·]+?|{_WORD})\s*[,，]?\s*而?是\s*(?P<new>[{_CJK}·]+|{_WORD}(?:\s+{_WORD})*)"
@@ -65,6 +65,9 @@ def _name_words(text: str, *, from_end: bool) -> str:
 
 
 def _zh_part(text: str, *, lead: bool) -> str:
+    explained = explained_char(re.sub(r"^.*?(?:是|不是|那个是)(?=.{2,}$)", "", text.strip()))
+    if explained or explained_char(text):  # "王字旁那个玮", "不是伟大的伟": the character explained
+        return explained or explained_char(text) or ""
     value = _ZH_LEAD.sub("", text) if lead else text
     value = re.sub(r"^[姓]", "", value)
     run = re.match(rf"[{_CJK}·]+|{_WORD}(?:\s+{_WORD})*", value.strip())
@@ -117,8 +120,18 @@ def _rest(current: str, old: str) -> list[str]:
     return re.findall(rf"{_WORD}|[{_CJK}·]+", _replace(current, old, " "))
 
 
+def _scripts(name: str) -> tuple[str, str]:
+    """The Chinese-script and the Latin-script parts of a name ("王磊（Wang Lei）" -> both)."""
+    cjk = "".join(re.findall(rf"[{_CJK}·]+", name))
+    return cjk, " ".join(re.findall(_WORD, name))
+
+
 def _apply(new: str, old: str | None, current: str | None) -> str | None:
     """The name once `new` is put in place of `old` (or of the part of `current` it most resembles)."""
+    if current and not old and _is_full(new):
+        (cjk, latin), (new_cjk, new_latin) = _scripts(current), _scripts(new)
+        if cjk and latin and bool(new_cjk) != bool(new_latin):  # one script of a name in both
+            return f"{new_cjk or cjk}（{new_latin or latin}）"
     if current and old and _contains(current, old):
         rest = _rest(current, old)
         if _is_full(new) and (not rest or any(_contains(new, part) for part in rest)):
@@ -185,7 +198,11 @@ def corrected_name(message: str, current: str | None = None) -> str | None:
 
 def related(name: str, current: str) -> bool:
     """Whether a name is a correction of the current one rather than another: a part in common,
-    or parts alike ("Kelvin Zhou" / "Kevin Zhou", "刘阳" / "刘洋")."""
+    or parts alike ("Kelvin Zhou" / "Kevin Zhou", "刘阳" / "刘洋"); in a name in both scripts, the
+    part that changed ("赵新宇（Kevin Zhao）" / "赵新宇（Kevin Chao）")."""
+    (cjk, latin), (old_cjk, old_latin) = _scripts(name), _scripts(current)
+    if cjk and latin and old_cjk and old_latin and (cjk == old_cjk) != (latin == old_latin):
+        return related(latin, old_latin) if cjk == old_cjk else related(cjk, old_cjk)
     if is_cjk(name[:1]) and is_cjk(current[:1]):
         return name[:1] == current[:1] or (len(name) == len(current) and name[1:] == current[1:])
     mine, theirs = re.findall(_WORD, name), re.findall(_WORD, current)

@@ -8,18 +8,29 @@ answer are dropped before the name is read, and titles after it is read.
   Ivanova" -> the name;
 - titles: "Dr. Ivan Petrov", "田文博 高工", "张伟律师" -> the name, unless only a surname would remain
   ("王总", "王先生", "Mr. Smith" stay as given).
-A name given bare in both scripts stays whole ("陈静 Jessica Chen", "伊万（Ivan Petrov）").
-Word lists: bot/knowledge/names.yml."""
+- a role or department before the name ("我是创始人，…", "信息科的，我叫…", "CTO here, …"), how a
+  character is written ("歌曲的曲") and a name taken back within the answer ("王总就行……哦要全名是吧，…")
+  are dropped;
+- a name in both scripts is ONE form, the Chinese-script name first and the Latin-script name in
+  full-width parentheses: "Wang Lei 王磊", "陈静 Jessica Chen", "Li Ming，中文名李明" -> "王磊（Wang Lei）",
+  ...; a nickname beside the full names ("call me Jenny", "老谢", "english name Eric") is dropped, and so
+  is a parenthesis in the name's own script ("Mikhail (Misha) Orlov" -> "Mikhail Orlov").
+Word lists: bot/knowledge/names.yml.
+
+Longer than 300 lines: every way of framing a name is read here, in one order (reframe), so that
+bot/person.py and bot/name_corrections.py write names alike; splitting the steps would split that
+order across modules."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from bot.contact_names import Problem, alternation, is_cjk, parse_name_answer
+from bot.contact_names import Problem, alternation, is_cjk, looks_like_name, parse_name_answer
 
 WORDS_FILE = Path(__file__).resolve().parent / "knowledge" / "names.yml"
 
@@ -37,18 +48,36 @@ def words(key: str) -> list[str]:
 
 
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
-_SEP = r"[,，;；。!！?？\n]"
-_CLAUSE = re.compile(r"[^,，;；。!！?？\n]+")
+# Clauses end at punctuation, at an ellipsis ("王总就行……全名…") and at a dash between spaces.
+_SEP = r"(?:[,，;；。!！?？\n]|…+|\.{2,}|\s+[—–-]+\s+|[—–]+)"
 # "but call me Kevin", "and you can call me Leo": a joining word may come before the label.
 _JOIN = r"(?:(?:but|and|or|though|so|however|但是|但|不过|可以|也可以)\s*)?"
 _ALIAS = re.compile(rf"^\s*{_JOIN}{alternation(words('alias_labels'))}", re.IGNORECASE)
+_REDO_LEAD = r"(?:(?:ok|okay|oh|sorry|so|哦|噢|喔|好|好的|那)\s*[,，]?\s*)?"
 _REAL = re.compile(
-    rf"^\s*{_JOIN}{alternation(words('real_name_labels'))}\s*(?:is|是|叫)?\s*[:：]?\s*", re.IGNORECASE
+    rf"^\s*{_REDO_LEAD}{_JOIN}{alternation(words('real_name_labels'))}\s*(?:is|是|叫)?\s*[:：]?\s*",
+    re.IGNORECASE,
 )
 _GIVEN = re.compile(rf"^\s*{_JOIN}(?!叫我){alternation(words('given_labels'))}\s*[:：]?\s*", re.IGNORECASE)
 # "(英文名Eric)", "(you can call me Leo)": an alias in parentheses after a name.
 _ALIAS_WORDS = alternation(words("alias_labels"))
 _ALIAS_PAREN = re.compile(rf"(?<=\S)\s*[(（][^()（）]*?{_ALIAS_WORDS}[^()（）]*[)）]", re.IGNORECASE)
+# "foreigners call me Jenny", "中国同事都叫我老谢": an alias said by others, in a clause of its own.
+_CALLED = re.compile(
+    r"^\s*(?:[\w\s]{1,20}?\s)?(?:call|calls)\s+me\b|^\s*[\u3400-\u9fff]{1,8}?(?:都|也|一般|平时)?(?:叫我|喊我|称呼我)",
+    re.IGNORECASE,
+)
+
+
+def _alias_paren(found: re.Match[str]) -> str:
+    """An alias in parentheses is dropped, a full name in the other script kept ("(英文名 Kevin Zhou)")."""
+    inner = re.sub(r"^\s*[(（]|[)）]\s*$", "", found.group(0).strip())
+    named = _scripted(inner)
+    if named and (len(named.latin.split()) >= 2 or named.cjk):
+        return f" ({named.cjk or named.latin})"
+    return ""
+
+
 # "Mikhail 'Misha' Sokolov", "James “Jim” Whitfield": a quoted nickname between two names.
 _LETTER = r"A-Za-z\u00c0-\u024f\u0400-\u04ff"
 _QUOTED = re.compile(
@@ -62,7 +91,13 @@ _TITLES_ZH = sorted(words("titles_zh"), key=len, reverse=True)
 
 
 def _clauses(text: str) -> list[tuple[int, int, str]]:
-    return [(m.start(), m.end(), m.group(0)) for m in _CLAUSE.finditer(text) if m.group(0).strip()]
+    found, start = [], 0
+    for sep in [*re.finditer(_SEP, text), None]:
+        end = sep.start() if sep else len(text)
+        if text[start:end].strip():
+            found.append((start, end, text[start:end]))
+        start = sep.end() if sep else end
+    return found
 
 
 def _without_spans(text: str, spans: list[tuple[int, int]]) -> str:
@@ -77,6 +112,204 @@ def _without_spans(text: str, spans: list[tuple[int, int]]) -> str:
     return text.strip()
 
 
+# -- a name taken back ("王总就行……哦要全名是吧，王海峰")
+
+_REDO_ZH = sorted(words("redo_zh"), key=len, reverse=True)
+_REDO_EN = {w.lower() for w in words("redo_en")}
+_REDO_NEEDS = re.compile(alternation(words("redo_needs")), re.IGNORECASE)
+
+
+def _is_redo(clause: str) -> bool:
+    """Whether a clause only asks for the full name again: "哦要全名是吧", "ok, full name then"."""
+    value = clause.strip().lower()
+    if not _REDO_NEEDS.search(value):
+        return False
+    if re.search(rf"[{_CJK}]", value):
+        while value:
+            value = value.lstrip(" ~")
+            token = next((t for t in _REDO_ZH if value.startswith(t)), None)
+            if token is None:
+                return not value
+            value = value[len(token) :]
+        return True
+    return all(w in _REDO_EN for w in re.findall(r"[a-z']+", value))
+
+
+def _after_redo(value: str) -> str:
+    """What follows the last clause that asks for the full name, when a name follows it."""
+    clauses = _clauses(value)
+    for index in range(len(clauses) - 2, -1, -1):
+        if _is_redo(clauses[index][2]):
+            return value[clauses[index + 1][0] :].strip()
+    return value
+
+
+# -- a role or a department before the name ("我是创始人，…", "CTO here, …")
+
+_ROLES_ZH = sorted(words("roles_zh"), key=len, reverse=True)
+_DEPT_ZH = sorted(words("dept_endings_zh"), key=len, reverse=True)
+_ROLE_FRAME_ZH = re.compile(rf"^(?:{alternation(words('role_frames_zh'))})")
+_ROLE_AFTER_ZH = re.compile(rf"(?:{alternation(words('role_after_zh'))})$")
+_ROLES_EN = {w.lower() for w in words("roles_en")}
+_ROLE_FRAME_EN = re.compile(rf"^(?:{alternation(words('role_frames_en'))})\s*", re.IGNORECASE)
+
+
+def _role_words_zh(rest: str) -> bool:
+    if not rest:
+        return True
+    for role in _ROLES_ZH:
+        if rest.upper().startswith(role.upper()) and _role_words_zh(rest[len(role) :]):
+            return True
+    for size in range(2, min(len(rest), 7)):
+        ending = next((e for e in _DEPT_ZH if rest[size:].startswith(e)), None)
+        stem = re.fullmatch(rf"[{_CJK}A-Za-z]+", rest[:size])
+        if ending and stem and _role_words_zh(rest[size + len(ending) :]):
+            return True
+    return False
+
+
+def is_role(clause: str) -> bool:
+    """Whether a clause says only what the person does or where ("人事总监", "信息科的", "我是创始人",
+    "CTO here", "I'm the head of legal"), which is no name."""
+    value = clause.strip()
+    if re.search(rf"[{_CJK}]", value):
+        value = _ROLE_FRAME_ZH.sub("", re.sub(r"\s+", "", value))
+        value = _ROLE_AFTER_ZH.sub("", value)
+        return bool(value) and _role_words_zh(value)
+    value = _ROLE_FRAME_EN.sub("", value.lower())
+    found = re.findall(r"[a-z][a-z\-]*", value)
+    return (
+        bool(found)
+        and all(w in _ROLES_EN for w in found)
+        and any(w not in ("the", "a", "an", "of", "and", "our", "from", "here", "speaking") for w in found)
+    )
+
+
+def _role_then_name(clause: str) -> str | None:
+    """The name after a role in one run of characters: "我是技术总监王磊" -> "王磊"."""
+    value = _ROLE_FRAME_ZH.sub("", clause.strip())
+    for size in range(len(value) - 2, 1, -1):
+        name = value[size:]
+        if len(name) <= 4 and _role_words_zh(value[:size]) and looks_like_name(name):
+            return name
+    return None
+
+
+def _without_roles(value: str) -> str:
+    clauses = _clauses(value)
+    if clauses and re.fullmatch(rf"[{_CJK}A-Za-z]+", clauses[0][2].strip()):
+        name = _role_then_name(clauses[0][2])
+        if name:
+            return name + value[clauses[0][1] :]
+    index = 0
+    while index < len(clauses) - 1 and is_role(clauses[index][2]):
+        index += 1
+    if index == 0:
+        return value
+    rest = value[clauses[index][0] :].strip()
+    given = _GIVEN.match(rest)
+    if given and re.match(rf"\s*[{_LETTER}{_CJK}]", rest[given.end() :]):
+        rest = rest[given.end() :].strip()
+    first = _clauses(rest)[0][2]
+    named = not isinstance(parse_name_answer(first)[0], Problem) or _scripted(first)
+    return rest if named or _SURNAME_CLAUSE.match(first) else value
+
+
+# -- how a character is written ("歌曲的曲", "王字旁那个玮", "弓长张")
+
+EXPLAINED = re.compile(
+    rf"(?:[{_CJK}]{{1,5}}(?:的|那个的|那个)|[{_CJK}]{{1,3}}(?:旁|头|底)(?:的|那个)?)(?P<char>[{_CJK}])字?"
+    rf"|(?:{alternation(words('explained_zh'))})"
+)
+
+
+def explained_char(text: str) -> str | None:
+    """The character a clause explains ("冬天的冬" -> "冬"), or None when it is no explanation."""
+    value = re.sub(r"\s+", "", text)
+    found = EXPLAINED.fullmatch(value)
+    if found is None:
+        return None
+    return found.group("char") or value[-1]
+
+
+def _without_explanations(value: str) -> str:
+    clauses = _clauses(value)
+    spans = []
+    for index, (start, end, clause) in enumerate(clauses):
+        char = explained_char(clause)
+        others = [c for i, (_, _, c) in enumerate(clauses) if i != index and explained_char(c) is None]
+        if index and char and any(char in other for other in others):
+            spans.append((start, end))
+    return _without_spans(value, spans) if spans else value
+
+
+# -- a name in both scripts ("Li Ming，中文名李明", "英文名Kevin Zhou，中文叫周凯")
+
+_SCRIPT_BEFORE = re.compile(
+    rf"^\s*{_JOIN}(?:{alternation(words('script_labels_before'))})\s*(?:is|是|叫|:|：)?\s*", re.I
+)
+_SCRIPT_AFTER = re.compile(rf"\s*(?:{alternation(words('script_labels_after'))})\s*$", re.IGNORECASE)
+_COMPANY_WORDS = {w.lower() for w in words("company_words_en")}
+_NOT_NAMES = {w.lower() for w in words("not_names")}
+_LATIN_NAME_WORD = re.compile(rf"[{_LETTER}][{_LETTER}'\-]*")
+_NICKNAME_ZH = re.compile(rf"^(?:[老小阿][{_CJK}]|[{_CJK}]{{1,2}}(?:总|哥|姐|工|叔|姨))$")
+
+
+@dataclass(frozen=True)
+class _Scripted:
+    cjk: str
+    latin: str
+    labelled: bool
+
+
+def _scripted(clause: str) -> _Scripted | None:
+    """The name a clause gives in one script only, with what says which script it is dropped."""
+    value = clause.strip()
+    given = _GIVEN.match(value)
+    if given:
+        value = value[given.end() :]
+    labelled = False
+    for pattern in (_SCRIPT_BEFORE, _SCRIPT_AFTER):
+        value, count = pattern.subn("", value)
+        labelled = labelled or count > 0
+    value = value.strip(" \"'“”")
+    if re.fullmatch(rf"[{_CJK}·•]+", value):
+        size = len(value.replace("·", "").replace("•", ""))
+        if size < 2 or size > 8 or _NICKNAME_ZH.match(value) or value in _NOT_NAMES:
+            return None
+        if not (labelled or "·" in value or looks_like_name(value)):
+            return None
+        return _Scripted(value, "", labelled)
+    found = _LATIN_NAME_WORD.findall(value)
+    if not found or " ".join(found) != " ".join(value.split()) or len(found) > 4:
+        return None
+    if any(w.lower() in _COMPANY_WORDS | _NOT_NAMES for w in found) or not all(w[0].isupper() for w in found):
+        return None
+    return _Scripted("", " ".join(found), labelled)
+
+
+def _paired(value: str) -> str:
+    """The two scripts' names given in two clauses, as one ("李明 (Li Ming)"), the other dropped."""
+    clauses = _clauses(value)
+    first = next(((i, s) for i, (_, _, c) in enumerate(clauses) if (s := _scripted(c))), None)
+    if first is None or (first[0] and not is_role(clauses[0][2]) and not _scripted(clauses[0][2])):
+        return value
+    index, name = first
+    for other in range(index + 1, len(clauses)):
+        found = _scripted(clauses[other][2])
+        if found is None:
+            continue
+        latin = found.latin if name.cjk else name.latin
+        cjk = found.cjk if name.latin else name.cjk
+        if cjk and len(latin.split()) >= 2:
+            start, end, _ = clauses[index]
+            merged = value[:start] + f"{cjk} ({latin})" + value[end:]
+            shift = len(merged) - len(value)
+            o_start, o_end, _ = clauses[other]
+            return _without_spans(merged, [(o_start + shift, o_end + shift)])
+    return value
+
+
 def reframe(text: str) -> str:
     """The answer with aliases and framing words dropped, so that what is left starts with the
     name (a company may follow): "叫我小美就行，大名李美玲" -> "李美玲"."""
@@ -85,13 +318,19 @@ def reframe(text: str) -> str:
     before = _TITLE_BEFORE.match(value)  # "Eng. Ahmed Karimov": a full stop a name would end at
     if before and _full(re.split(_SEP, value[before.end() :])[0]):
         value = value[before.end() :]
-    value = _ALIAS_PAREN.sub("", value)
-    clauses = _clauses(value)
-    for _, end, clause in clauses:  # the real name, said as one, wins
+    value = _ALIAS_PAREN.sub(_alias_paren, value)
+    value = _after_redo(value)
+    for _, end, clause in _clauses(value):  # the real name, said as one, wins
         real = _REAL.match(clause)
         if real and clause[real.end() :].strip():
-            return (clause[real.end() :] + value[end:]).strip()
-    aliases = [(start, end) for start, end, clause in clauses if _ALIAS.match(clause)]
+            value = (clause[real.end() :] + value[end:]).strip()
+            break
+    value = _without_explanations(_without_roles(value))
+    value = _paired(value)
+    clauses = _clauses(value)
+    aliases = [
+        (start, end) for start, end, clause in clauses if _ALIAS.match(clause) or _CALLED.match(clause)
+    ]
     if aliases and len(aliases) < len(clauses):
         value = _without_spans(value, aliases)
         clauses = _clauses(value)
@@ -125,6 +364,34 @@ def _zh_title(name: str) -> str:
     return next((t for t in _TITLES_ZH if name.endswith(t) and len(name) > len(t)), "")
 
 
+_PAREN = re.compile(r"\s*[(（]([^()（）]*)[)）]")
+
+
+def canonical(name: str) -> str:
+    """A name in both scripts as the firm writes it, the Chinese-script name first and the Latin one
+    in full-width parentheses: "Wang Lei 王磊", "陈静 Jessica Chen", "伊万 (Ivan Petrov)" -> "王磊（Wang
+    Lei）", ...; a parenthesis in a script the name already has is a nickname and dropped ("Mikhail
+    (Misha) Orlov" -> "Mikhail Orlov"). "Kevin 周" (no full name in either script) stays."""
+    outside = " ".join(_PAREN.sub(" ", name).split())
+    cjk = re.findall(rf"[{_CJK}][{_CJK}·•]*", outside)
+    latin = _LATIN_NAME_WORD.findall(outside)
+    kept = []
+    for inner in _PAREN.findall(name):
+        inner_cjk = re.findall(rf"[{_CJK}][{_CJK}·•]*", inner)
+        inner_latin = _LATIN_NAME_WORD.findall(inner)
+        if (inner_cjk and cjk) or (inner_latin and latin) or not (inner_cjk or inner_latin):
+            continue  # the same script again: a nickname
+        kept.append(inner.strip())
+        cjk, latin = cjk + inner_cjk, latin + inner_latin
+    size = len(cjk[0].replace("·", "").replace("•", "")) if len(cjk) == 1 else 0
+    apart = kept or (
+        len(latin) >= 2 and re.search(rf"[{_CJK}]\s+[{_LETTER}]|[{_LETTER}]\s+[{_CJK}]", outside)
+    )
+    if (2 <= size <= 5 or (size and "·" in cjk[0])) and latin and apart:
+        return f"{cjk[0]}（{' '.join(latin)}）"
+    return " ".join([outside, *(f"({k})" for k in kept)]).strip()
+
+
 def as_written(name: str) -> str:
     """The name without its titles, when a full name remains: "Dr. Ivan Petrov" -> "Ivan Petrov",
     "田文博 高工" -> "田文博"; "王总", "王先生", "Mr. Smith" stay as they are."""
@@ -141,7 +408,7 @@ def as_written(name: str) -> str:
         run = re.search(rf"[{_CJK}·]+$", rest)
         if (run and len(run.group(0)) >= 2) or (not run and _full(rest)):
             value = rest
-    return value
+    return canonical(value)
 
 
-__all__ = ["as_written", "reframe", "words"]
+__all__ = ["EXPLAINED", "as_written", "canonical", "explained_char", "is_role", "reframe", "words"]

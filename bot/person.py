@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from bot import contact
 from bot.contact_companies import NoCompany
-from bot.name_framing import as_written, reframe
+from bot.name_framing import as_written, is_role, reframe, words
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,26 @@ _COMPANY_SAID = re.compile(
     re.IGNORECASE,
 )
 MAX_KEPT = 60
+_GIVEN_NAMES = {w.lower() for w in words("given_names")}
+_LETTER = r"[A-Za-z\u00c0-\u024f\u0400-\u04ff]"
+# "Novak, Peter": a whole answer of two single Latin words with a comma between them.
+_SURNAME_FIRST = re.compile(
+    rf"^\s*(?P<surname>{_LETTER}[\w'\-]*)\s*[,，]\s*(?P<given>{_LETTER}[\w'\-]*)\s*[.!]?\s*$"
+)
+
+
+def _in_order(value: str) -> str:
+    """ "Surname, Given" as "Given Surname", only when the second word is a common given name and
+    the first one is not (then the order is clear); anything else is left as it is."""
+    found = _SURNAME_FIRST.match(value)
+    if not found:
+        return value
+    surname, given = found.group("surname"), found.group("given")
+    if given.lower() not in _GIVEN_NAMES or surname.lower() in _GIVEN_NAMES:
+        return value
+    if not (surname[0].isupper() and given[0].isupper()):
+        return value
+    return f"{given} {surname}"
 
 
 def _company(text: str) -> str | None:
@@ -43,7 +63,9 @@ def parse_person(text: str) -> Person | contact.Problem:
     """The name (and company) in an answer, or the problem that makes it unusable. The name is
     kept as a person at the firm would write it (bot/name_framing.py): "Dr. Ivan Petrov" -> "Ivan
     Petrov", "我姓刘，刘秀兰，是孩子他妈" -> "刘秀兰", "叫我小美就行，大名李美玲" -> "李美玲"."""
-    value = " ".join(text.split())
+    value = _in_order(" ".join(text.split()))
+    if value and is_role(value):  # "人事部", "I'm the CTO": no name yet, asked for it
+        return contact.Problem("name_missing")
     found = _read_person(reframe(value)) if value else contact.Problem("name_missing")
     if isinstance(found, contact.Problem) and reframe(value) != value:
         found = _read_person(value)

@@ -59,6 +59,70 @@ def _is_channel_label(message: str) -> bool:
     return typed in labels
 
 
+# What says a correction follows: a negation of rightness, a new value, "should be", "change".
+_CORRECTION_MARKERS = re.compile(
+    r"错|不对|不是|有误|改|应该|应为|打反|写反|少|多了|多一|漏|缺|换|更正|其实是|但|不过|只是|就是.|"
+    r"\b(?:wrong|incorrect|not (?:right|correct|ok|okay)|isn'?t|should|change|typo|mistake|instead|"
+    r"actually|but|missing|update|fix)\b|\d{3,}|@",
+    re.IGNORECASE,
+)
+# Words that name what is confirmed and the fillers around it: "电话对的", "phone correct now".
+_CONFIRMED_PARTS = re.compile(
+    "|".join(
+        sorted(
+            {re.escape(w) for words in _FIELD_WORDS.values() for w in words}
+            | {
+                r"\bnumber\b",
+                r"['’]s\b",
+                r"\bis\b",
+                r"\bare\b",
+                r"\bnow\b",
+                r"\btoo\b",
+                r"\balso\b",
+                r"\bboth\b",
+                r"\bthe\b",
+                r"\bmy\b",
+                r"\band\b",
+                r"\bas well\b",
+                r"\beverything\b",
+                r"\ball\b",
+                "地址",
+                "这回",
+                "现在",
+                "这次",
+                "也",
+                "都",
+                "和",
+                "跟",
+                "了",
+                "啊",
+                "呀",
+                "哈",
+            },
+            key=len,
+            reverse=True,
+        )
+    ),
+    re.IGNORECASE,
+)
+
+
+def is_confirmation(message: str) -> bool:
+    """ "电话对的", "邮箱也没问题", "phone correct now", "all correct, thanks": the read-back, or the
+    fields named in the message, are right, and nothing is corrected. Read as the whole confirmed;
+    a message that also corrects something ("电话对，邮箱错了") is not one."""
+    from bot.answers import agreement
+    from bot.replies import Said
+
+    if _CORRECTION_MARKERS.search(message):
+        return False
+    rest = _CONFIRMED_PARTS.sub(" ", message)
+    rest = " ".join(re.sub(r"[,，。.!！;；、~～]+", " ", rest).split())
+    if not rest:
+        return False
+    return agreement(Said(message)) is True or agreement(Said(rest)) is True
+
+
 def field_to_correct(message: str, current_name: str | None = None) -> str | None:
     """Which field a correction talks about: "the phone is wrong" -> phone, "电话写错了" -> phone,
     "phone call" (a channel's label) -> how to be contacted; a name that corrects the current
@@ -79,6 +143,11 @@ def field_to_correct(message: str, current_name: str | None = None) -> str | Non
     if "preferred_channel" in found and "@" not in value and not re.search(r"\d{6,}", value):
         return "preferred_channel"
     field = next((name for name in _PRECEDENCE if name in found), None)
+    if field is None:
+        # "打反了，+853 6612 3456", "sorry, it's +49 171 …": a complete new number or address
+        # corrects the field it belongs to, even when the field is not named
+        carried = contact.parse_methods(message).found
+        field = next((f for f in ("phone", "email") if f in carried), None)
     if field is None and is_name_correction(message, current_name):
         return "name"
     return field

@@ -9,6 +9,7 @@ docs/legal-sources.md."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -228,3 +229,53 @@ def topic_choices(language: Language) -> tuple[Choice, ...]:
         *(Choice(topic.name[language], topic.code) for topic in all_topics().values()),
         Choice(text("something_else", language), OUT_OF_SCOPE),
     )
+
+
+# ---------------------------------------------------------------- a refusal needs a second look
+
+# Words naming an online business or an IT thing. A message the classifier calls out_of_scope
+# that names one of them (or is urgent) is not refused on that reading alone: the topics are
+# offered instead ("not sure which area, pick the closest"); "something else" is among them.
+_ONLINE_WORDS = re.compile(
+    r"\b(?:online|on-line|internet|e-?commerce|e-?shops?|web ?shops?|apps?|"
+    r"websites?|web ?sites?|platforms?|live[- ]?stream\w*|streamers?|douyin|tiktok|taobao|tmall|"
+    r"jd|pinduoduo|kuaishou|xiaohongshu|wechat|weixin|alipay|data|databases?|software|servers?|"
+    r"computers?|laptops?|hack\w*|crawlers?|scrap\w*|algorithms?|source code|ransom\w*|"
+    r"bitcoin|btc|crypto\w*|mini[- ]?programs?|saas|cloud|domain|ICP|PIPL)\b",
+    re.IGNORECASE,
+)
+_ONLINE_ZH = re.compile(
+    "网店|微店|网站|平台|直播|主播|带货|抖音|快手|淘宝|天猫|京东|拼多多|小红书|闲鱼|"
+    "微信|公众号|小程序|应用|数据|软件|服务器|电脑|网络|网上|线上|电商|算法|源码|代码|爬虫|"
+    "黑客|勒索|比特币|加密|域名|备案|个人信息"
+)
+
+
+# A shop counts as online unless the message places it on the street: "the shop in the mall
+# won't take the jacket back" is an everyday consumer matter.
+_SHOP = re.compile(r"\b(?:shops?|stores?)\b|店铺|小店", re.IGNORECASE)
+_OFFLINE = re.compile(
+    r"\b(?:mall|supermarket|market stall|street|downstairs|corner|restaurant|bakery|in person)\b|"
+    "商场|超市|菜市场|门店|实体店|街边|楼下|饭店|饭馆|线下",
+    re.IGNORECASE,
+)
+
+
+def names_online_or_it(message: str) -> bool:
+    """The message names an online business or an IT thing (a shop not placed on the street, an
+    app, a platform, a live stream, data, software...), in either language."""
+    if _ONLINE_WORDS.search(message) or _ONLINE_ZH.search(message):
+        return True
+    return bool(_SHOP.search(message)) and not _OFFLINE.search(message)
+
+
+def worth_a_second_look(message: str) -> bool:
+    """A message read as out_of_scope that must not be refused on that reading alone: it is
+    urgent (`bot.triage`: someone detained, an authority, a deadline, an incident) or it names
+    an online business or an IT thing. Such a message gets the topics to pick from."""
+    from bot import triage  # late: the triage engine loads its vocabulary and second reader
+
+    text = message.strip()
+    if not text or text.startswith("/"):
+        return False
+    return names_online_or_it(text) or triage.assess(text).urgency == "high"

@@ -2,6 +2,9 @@
 attack or leak still under way, are the police or a regulator involved, is there a deadline
 within two weeks?
 
+Longer than 300 lines: the deadline judgement (which dates bind) reads the whole message's clauses
+together with the rules' other findings; split off, it would need most of this module's state.
+
 The message is cut into sentences and clauses (both scripts, full-width punctuation, commas,
 "but"/"但是"). In each clause the cues are found together with what they apply to (a person is
 held; code, servers and goods are not; an export is an incident when an unknown account or an

@@ -306,19 +306,20 @@ def test_a_refusal_skips_the_sensitive_questions(typed, domain):
     assert next(s for s in slots if contact.get_slot(s) is None) == "contact_name"
 
 
-def test_an_unclear_answer_gets_a_hint_then_counts_as_no(domain):
+def test_an_unclear_answer_gets_a_hint_and_is_never_taken_for_a_no(domain):
     first, hints = validate(
         ValidateIntakeForm(), "sensitive_consent", tracker("what?", "nlu_fallback", "en", **CRIMINAL), domain
     )
     assert first == {"sensitive_consent": None, "bad_answers": 1}
-    assert hints[0]["response"] == "utter_hint_consent"
-    second, _ = validate(
+    assert hints[0]["response"] == "utter_hint_sensitive_consent"
+    second, hints = validate(
         ValidateIntakeForm(),
         "sensitive_consent",
         tracker("hmm", "nlu_fallback", "en", bad_answers=1, **CRIMINAL),
         domain,
     )
-    assert second["sensitive_consent"] == REFUSED
+    assert second == {"sensitive_consent": None, "bad_answers": 2}
+    assert hints[0]["response"] == "utter_hint_sensitive_consent"
 
 
 def test_a_new_matter_in_the_same_conversation_keeps_the_sensitive_answer(domain):

@@ -1,5 +1,5 @@
 """The name a person gives is stored as a person at the firm would write it (no titles, job
-descriptions, framing words or aliases; a name given bare in both scripts stays whole), and a
+descriptions, framing words or aliases; a name in both scripts is written "王磊（Wang Lei）"), and a
 correction at the read-back changes exactly the name. Sentences written here, apart from the
 simulated users of tests/strangers/."""
 
@@ -71,7 +71,7 @@ def test_an_alias_alone_stays_the_name():
         ("黄海涛，我姓黄", "黄海涛"),
         ("我是财务部的，叫冯雪", "冯雪"),
         ("我是这家店的老板，名叫曹阳", "曹阳"),
-        ("吴倩（Chloe Wu），法务专员", "吴倩 (Chloe Wu)"),
+        ("吴倩（Chloe Wu），法务专员", "吴倩（Chloe Wu）"),
         ("范志刚，技术总监", "范志刚"),
         ("I'm the office manager, name's Irina Petrova", "Irina Petrova"),
         ("I run the legal team, my name is Daria Volkova", "Daria Volkova"),
@@ -86,13 +86,13 @@ def test_framing_and_job_descriptions_are_dropped(raw, expected):
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
-        ("林悦 Lily Lin", "林悦 Lily Lin"),
-        ("安娜（Anna Belova）", "安娜 (Anna Belova)"),
-        ("Zhao Yifan (Evan)", "Zhao Yifan (Evan)"),
+        ("林悦 Lily Lin", "林悦（Lily Lin）"),
+        ("安娜（Anna Belova）", "安娜（Anna Belova）"),
+        ("Zhao Yifan (Evan)", "Zhao Yifan"),
         ("我姓王，叫王晓燕", "王晓燕"),
     ],
 )
-def test_a_name_given_bare_in_both_scripts_stays_whole(raw, expected):
+def test_a_name_given_bare_in_both_scripts_is_one_canonical_form(raw, expected):
     assert name_of(raw) == expected
 
 
@@ -112,8 +112,8 @@ def test_a_name_given_bare_in_both_scripts_stays_whole(raw, expected):
         ("叫我小雪吧，全名是蔡雪莹", "蔡雪莹"),
         ("彭立伟（英文名Leo）", "彭立伟"),
         ("何静（小名静静）", "何静"),
-        ("Dmitry Orlov，中文名叫德米特里", "Dmitry Orlov"),
-        ("Nikolai Popov，中文名字是尼古拉", "Nikolai Popov"),
+        ("Dmitry Orlov，中文名叫德米特里", "德米特里（Dmitry Orlov）"),
+        ("Nikolai Popov，中文名字是尼古拉", "尼古拉（Nikolai Popov）"),
         ("许文强，叫我强哥就行", "许文强"),
         ("韩雪“小雪”", "韩雪"),
         ("Sean O'Brien", "Sean O'Brien"),
@@ -156,7 +156,7 @@ def test_the_company_after_a_name_is_still_read():
         ("刘梦", "名字是刘萌，不是刘梦", "刘萌"),
         ("周雨航", "名字错了，是宇不是雨", "周宇航"),
         ("Zhou Lei", "姓写错了，是Zhao不是Zhou", "Zhao Lei"),
-        ("李娜 (Lina Li)", "英文名是Lena不是Lina", "李娜 (Lena Li)"),
+        ("李娜（Lina Li）", "英文名是Lena不是Lina", "李娜（Lena Li）"),
     ],
 )
 def test_a_correction_at_the_read_back_changes_the_name(current, message, expected):
@@ -212,5 +212,5 @@ def test_titles_are_dropped_from_a_corrected_name():
 
 
 def test_as_written_keeps_a_bare_name():
-    assert as_written("陈静 Jessica Chen") == "陈静 Jessica Chen"
+    assert as_written("陈静 Jessica Chen") == "陈静（Jessica Chen）"
     assert as_written("王总") == "王总"
