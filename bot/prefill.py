@@ -1120,4 +1120,35 @@ def prefill(
         value = _KINDS[rule.kind](reader, rule, options)
         if value and (not options or value in options):
             answers[key] = value
+    return _unless_triage_disagrees(answers, text, today or date.today())
+
+
+# Answers a story may state of someone else or of later ("the gang was arrested", "they announced an
+# inspection for next year"); "my brother has been charged" or "被要求做等保" are the user's own.
+_WHOSE_MATTERS = frozenset(
+    {
+        ("stage", "detained"),
+        ("received", "inspection"),
+        ("received", "rectification"),
+        ("received", "penalty"),
+    }
+)
+
+
+def _unless_triage_disagrees(answers: dict[str, str], text: str, today: date) -> dict[str, str]:
+    """An answer read from the story that would make the matter urgent by itself ("stage: detained",
+    "received: inspection") is kept only when triage reads the same reason in the story: "听说那伙人
+    被抓了" does not make the user detained, nor "a re-inspection sometime next year" an inspection
+    under way. The user is asked instead, and their own answer counts."""
+    from bot import triage  # late: triage is heavier than the rest of this module
+
+    found: set[str] | None = None  # judged once, only when needed
+    for key, value in list(answers.items()):
+        reason = triage.answer_reason(key, value)
+        if reason is None or (key, value) not in _WHOSE_MATTERS:
+            continue
+        if found is None:
+            found = set(triage.assess(text, today=today).reasons)
+        if reason not in found:
+            del answers[key]
     return answers

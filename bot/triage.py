@@ -34,7 +34,7 @@ from typing import Mapping, Sequence
 from bot import triage_model
 from bot.triage_authority import authority_contacts, cancellers, settled_before, user_says_not_urgent
 from bot.triage_calendar import anchored_today
-from bot.triage_dates import DONE_AFTER, DONE_WITHIN, times
+from bot.triage_dates import DONE_AFTER, DONE_WITHIN, When, times
 from bot.triage_rules import Hit, detentions, incidents, insider_acts, still_going
 from bot.triage_text import (
     CJK,
@@ -192,6 +192,8 @@ def _deadline(clauses: Sequence[Clause], today: date, deadline_answer: bool) -> 
                 continue
             if deadline_answer:
                 return True
+            if _imminent(clauses, clause, when):
+                return True
             ahead = when.future or (when.days > 0 and clause.has("deadline.summons"))
             if set_by_authority and ahead and not hypothetical(clause, when.start):
                 return True
@@ -202,6 +204,19 @@ def _deadline(clauses: Sequence[Clause], today: date, deadline_answer: bool) -> 
             if (when.bounded and not _lapse_date(clause, when.start)) or obligation:
                 return True
     return False
+
+
+def _imminent(clauses: Sequence[Clause], clause: Clause, when: When) -> bool:
+    """An event close at hand that a legal problem hangs on ("the app goes live next Monday and
+    there is no privacy policy", "他下礼拜入职竞争对手，签了竞业协议", "my contract ends in 10 days
+    over a false accusation"): the event and its date in one clause, a stake anywhere in the
+    message outside a general question. Not a meeting or a review (no event), nothing far off or
+    past, nothing supposed ("如果下周上线…")."""
+    if not (when.future or when.days) or _supposed(clause, when.start) or hypothetical(clause, when.start):
+        return False
+    if not any(abs(m.start() - when.start) <= 40 for m in rx("deadline.imminent").finditer(clause.text)):
+        return False
+    return any(c.has("deadline.stake") and not general_question(c) and c.time != "far_past" for c in clauses)
 
 
 def _supposed(clause: Clause, at: int) -> bool:
@@ -316,3 +331,8 @@ def reason_label(reason: str, language: str) -> str:
         raise ValueError(f"unknown triage reason {reason!r}")
     words = labels[reason]
     return str(words.get(language) or words["en"])
+
+
+def answer_reason(key: str, value: str) -> str | None:
+    """The reason an answer makes a matter urgent by itself (("stage", "detained") -> "detention")."""
+    return _URGENT_ANSWERS.get((key, value))

@@ -1035,3 +1035,42 @@ def test_amounts_are_written_in_chinese(raw: str, amount: str | None) -> None:
 )
 def test_qualifiers_that_look_like_negations_still_qualify(text: str, expected: str) -> None:
     assert filled("data_breach", text)["affected_data"] == expected
+
+
+# ---------------------------------------------------------------- answers that would make a matter urgent
+
+
+@pytest.mark.parametrize(
+    ("code", "text"),
+    [
+        ("criminal", "听说那帮人被抓了，我以前帮他们写过代码，我会不会有事"),
+        ("criminal", "新闻上说好几个做数据的公司老板被抓了，我们这种有风险吗"),
+        (
+            "criminal",
+            "I read that the people behind the scam app were arrested; I once built a page for them",
+        ),
+        ("investigation", "They said they will inspect us again sometime next year, how do we prepare?"),
+        ("investigation", "听说明年网信办要来复查，我们该准备什么"),
+    ],
+)
+def test_a_story_about_others_or_later_does_not_answer_for_the_user(code, text):
+    found = p.prefill(
+        code, text, language="zh" if any("\u4e00" <= c <= "\u9fff" for c in text) else "en"
+    )
+    assert found.get("stage") != "detained" and found.get("received") not in {
+        "inspection",
+        "rectification",
+        "penalty",
+    }
+
+
+@pytest.mark.parametrize(
+    ("code", "text", "key", "value"),
+    [
+        ("criminal", "我表弟昨天被刑拘了，关在看守所", "stage", "detained"),
+        ("criminal", "My cousin was arrested by the police yesterday and is still held", "stage", "detained"),
+    ],
+)
+def test_the_users_own_matter_still_answers(code, text, key, value):
+    language = "zh" if any("\u4e00" <= c <= "\u9fff" for c in text) else "en"
+    assert p.prefill(code, text, language=language).get(key) == value
