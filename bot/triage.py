@@ -27,14 +27,14 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Mapping, Sequence
 
 from bot import triage_model
 from bot.triage_authority import authority_contacts, cancellers, settled_before, user_says_not_urgent
 from bot.triage_calendar import anchored_today
-from bot.triage_dates import DONE_AFTER, DONE_WITHIN, When, times
+from bot.triage_dates import DONE_AFTER, DONE_WITHIN, When, elapsed_days, times
 from bot.triage_rules import Hit, detentions, incidents, insider_acts, still_going
 from bot.triage_text import (
     CJK,
@@ -135,6 +135,7 @@ def _deadline(clauses: Sequence[Clause], today: date, deadline_answer: bool) -> 
     or answered to the deadline question; not when it is only when something happened ("received
     the notice today"), how fast an attack went, a restriction ("don't leave town for a few
     days") or an exercise ("a moot court hearing on the 18th")."""
+    elapsed = elapsed_days(" ".join(c.text for c in clauses))
     for index, clause in enumerate(clauses):
         if (
             clause.time == "far_past"
@@ -177,6 +178,9 @@ def _deadline(clauses: Sequence[Clause], today: date, deadline_answer: bool) -> 
         # day ("the investor needs a PIPL opinion by next Monday").
         law_only = generic_law(clause)
         for when in times(clause.text, today):
+            # "must reply within 20 days, and we got it 10 days ago": what is left of the period.
+            if when.bounded and not when.point and when.days is not None and elapsed is not None:
+                when = replace(when, days=when.days - elapsed)
             if when.days is None or not 0 <= when.days <= URGENT_WITHIN_DAYS or attack_speed:
                 continue
             if law_only and not when.point:

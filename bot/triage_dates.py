@@ -256,3 +256,36 @@ DONE_WITHIN = re.compile(
 DONE_AFTER = re.compile(
     r"\s*(?:内|之内|以内)?\s*(?:就|便|都|已经|已)(?!到|要|得|会|该|必须|需|截止)[^，,。？?]{0,8}了"
 )
+
+
+# "…within 20 days, and we got it 10 days ago", "15天内整改，已经过去12天了": how much of a period
+# has already run since the notice came.
+_ELAPSED_EN = re.compile(
+    r"\b(?:received|got|get|served|sent|delivered|came|arrived|issued|dated|it\s+was|that\s+was)\b"
+    r"[^.;?!]{0,40}?\b(?P<num>\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"thirteen|fourteen|fifteen|twenty|a)\s+(?P<unit>days?|weeks?)\s+ago\b",
+    re.IGNORECASE,
+)
+_ELAPSED_ZH = re.compile(
+    r"(?P<num>\d{1,3}|[一二两三四五六七八九十]{1,3})\s*(?:个)?(?P<unit>天|日|周|星期|礼拜)(?:前|之前|以前)"
+    r"(?:就)?(?:收到|接到|拿到|送达|寄到|下发|发来)|"
+    r"(?:已经|都|已)(?:过去|过了|用掉|用了)(?:了)?(?P<num2>\d{1,3}|[一二两三四五六七八九十]{1,3})\s*(?:个)?"
+    r"(?P<unit2>天|日|周|星期|礼拜)"
+)
+
+
+def elapsed_days(text: str) -> int | None:
+    """Days already gone since a notice arrived, when the message says so; None otherwise."""
+    found = _ELAPSED_EN.search(text)
+    if found:
+        value = 1 if found.group("num").lower() == "a" else number(found.group("num"))
+        unit = found.group("unit").lower()
+    else:
+        found = _ELAPSED_ZH.search(text)
+        if not found:
+            return None
+        value = number(found.group("num") or found.group("num2"))
+        unit = found.group("unit") or found.group("unit2")
+    if value is None:
+        return None
+    return value * (7 if unit.startswith(("week", "周", "星期", "礼拜")) else 1)

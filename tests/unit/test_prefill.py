@@ -1054,9 +1054,7 @@ def test_qualifiers_that_look_like_negations_still_qualify(text: str, expected: 
     ],
 )
 def test_a_story_about_others_or_later_does_not_answer_for_the_user(code, text):
-    found = p.prefill(
-        code, text, language="zh" if any("\u4e00" <= c <= "\u9fff" for c in text) else "en"
-    )
+    found = p.prefill(code, text, language="zh" if any("\u4e00" <= c <= "\u9fff" for c in text) else "en")
     assert found.get("stage") != "detained" and found.get("received") not in {
         "inspection",
         "rectification",

@@ -504,3 +504,182 @@ def test_contract_terms_and_far_dates_are_no_deadline(message):
 )
 def test_our_own_time_limits_still_bind(message):
     assert "deadline" in reasons(message)
+
+
+# ---------------------------------------------------------------- an event close at hand
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # a launch with something missing
+        "小程序下周三就要上线了，用户协议和隐私政策一个都没写，能不能先上线后补",
+        "我们的新游戏这周六开售，版号还没批下来",
+        "The shop app goes live this Friday and we still have no privacy policy or user terms",
+        "We launch the beta in 5 days and haven't got any consent screen for the location data",
+        # someone about to join a competitor, a copy about to be unveiled
+        "原来的产品经理下周一去竞争对手那上班，走之前签了竞业，想拦下他",
+        "前员工的新公司下个礼拜搞发布会，产品跟我们的照搬的，想在那之前让他们停下",
+        "Our former lead engineer starts at a rival on Monday next week, he has a non-compete and we want to stop him",
+        # something taking effect against us soon
+        "公司说我的劳动合同10天后解除，理由是泄露代码，根本不实，生效前能申诉吗",
+        "The school says my expulsion takes effect next Thursday over an accusation that is false, can I challenge it",
+        # a domain about to lapse that someone refuses to renew
+        "公司域名下周五到期，账号在前股东名下，他拒绝续费",
+    ],
+)
+def test_an_imminent_event_with_a_legal_stake_is_a_deadline(message):
+    assert "deadline" in reasons(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # no event, or no stake tied to it
+        "下周二组里开会，想顺便讨论一下数据合规",
+        "下周末有个网络安全的行业交流会",
+        "We plan to go over our cookie notice next week",
+        "我们的app下周上线，想顺便问一下商标怎么注册",
+        "合同下周到期",
+        # the event far off or past
+        "The app launches next spring and we have no privacy policy yet",
+        "合作合同后年才到期，对方想提前解约",
+        "我们的app上个月就上线了，隐私政策还没写",
+        "He joined a competitor last year despite his non-compete",
+        # supposed or asked in general
+        "如果下周上线时还没有隐私政策，会被罚吗",
+        "Can an app launch without a privacy policy?",
+    ],
+)
+def test_events_without_a_stake_far_off_or_past_stay_calm(message):
+    assert "deadline" not in reasons(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "甲方说下周二前交付不了就解约，还要我们付违约金",
+        "The customer says if we don't ship the module by next Wednesday they cancel the order and claim damages",
+    ],
+)
+def test_a_condition_with_the_other_sides_sanction_is_an_ultimatum(message):
+    assert "deadline" in reasons(message)
+
+
+# ---------------------------------------------------------------- still at it, in plain speech
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "我们小程序的登录接口叫人刷了，到现在还在刷",
+        "注册接口让人刷了一晚上，这会儿还在刷",
+        "QQ给人盗了，骗子这会儿正用我的号找同学借钱",
+        "电脑被人远程控制了，对方在划走我支付宝的钱",
+        "手机让人远程控制了，他在转我微信里的钱",
+    ],
+)
+def test_an_attacker_still_at_it_is_ongoing(message):
+    assert "ongoing_incident" in reasons(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "上个月接口让人刷了一回，后来加了验证码就好了",
+        "去年微信被盗过，骗子拿我号借过钱，早就找回了",
+        "我想问一下，接口被刷了怎么取证",
+        "我现在在转账给供应商，需要什么合同",
+    ],
+)
+def test_plain_speech_near_misses_stay_calm(message):
+    assert "ongoing_incident" not in reasons(message)
+
+
+# ---------------------------------------------------------------- regulators and their threats
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "版权局的人上门了，要检查我们电脑上的软件",
+        "知识产权局来函，说我们的商标使用违规",
+        "银行卡被冻了，银行说是公安要求的",
+        "gongan called me, they want me to come in and explain a post",
+        "The provincial communications administration says our filing is wrong and they will suspend the site unless we fix it",
+        "The copyright office sent us a notice about unlicensed software",
+    ],
+)
+def test_regulators_and_their_threats_are_contact(message):
+    assert "authority_contact" in reasons(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "我朋友问版权局一般管什么",
+        "客服说这是平台规定要求的",
+        "If the CAC finds out, would they shut the app?",
+        "What does the copyright office do?",
+    ],
+)
+def test_regulator_near_misses_stay_calm(message):
+    assert "authority_contact" not in reasons(message)
+
+
+# ---------------------------------------------------------------- a period partly run
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "市监局通知要求30日内提交说明，已经过去20天了",
+        "法院传票上写15日内答辩，我们10天前就收到了",
+        "举报处理通知让我们20天内回复，都过了两个星期了",
+        "The tribunal gave us 30 days to file our answer and we were served 3 weeks ago",
+        "We have to respond within 21 days and the letter arrived 12 days ago",
+    ],
+)
+def test_what_is_left_of_a_period_counts(message):
+    assert "deadline" in reasons(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "通知要求30日内整改，我们5天前收到的",
+        "We must answer within 30 days; we received the letter 2 days ago",
+        "The contract gives them 60 days to pay, the invoice went out 10 days ago",
+    ],
+)
+def test_a_period_mostly_left_stays_calm(message):
+    assert "deadline" not in rules(message)
+
+
+# ---------------------------------------------------------------- a scam already seen through
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "刚才有人打电话说是网警，说我们网站涉嫌违法要交保证金，一听就是骗子，直接挂了",
+        "收到封邮件说是法院的，让我们点链接查看传票，一看就是钓鱼",
+        "有个短信说是市监局要罚款，让加QQ处理，摆明了是诈骗",
+        "A text claiming our site will be shut by the regulator unless we click a link, obviously a scam",
+        "Someone rang saying they were from the police and we had to pay a fine by card, clearly a scam so we hung up",
+    ],
+)
+def test_a_fake_authority_the_user_saw_through_is_no_contact(message):
+    assert "authority_contact" not in rules(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "警察来公司了，说我们的客服系统被诈骗团伙用了，要调取记录",
+        "网警打电话让我们明天去说明情况，说有人用我们平台搞诈骗",
+        "The police called: scammers used our platform, and they want our logs by Friday",
+    ],
+)
+def test_real_authorities_talking_about_scams_still_count(message):
+    assert "authority_contact" in reasons(message)
