@@ -104,7 +104,7 @@ evaluate: $(MODEL)
 # language (187 urgent) recall is 0.91 in both, precision 0.93 / 0.92; on the newest held-out
 # set alone (*.blind4.yml) 0.82 / 0.80 (README, "Measured"). The floors keep what was reached
 # from sliding back.
-TRIAGE_MIN_RECALL ?= 0.88
+TRIAGE_MIN_RECALL ?= 0.94
 TRIAGE_MIN_PRECISION ?= 0.90
 triage: $(VENV_STAMP)
 	@echo "==> triage evaluation (tests/triage, written apart from the rules)"

@@ -50,6 +50,19 @@ def latest_text(tracker: Tracker) -> str:
     return (tracker.latest_message.get("text") or "").strip()
 
 
+def bot_before_latest(tracker: Tracker) -> dict[str, Any] | None:
+    """The bot's last message before the user's latest one (its event), if any."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_user:
+                return None
+            seen_user = True
+        elif event.get("event") == "bot" and seen_user:
+            return dict(event)
+    return None
+
+
 def latest_intent(tracker: Tracker) -> str | None:
     return (tracker.latest_message.get("intent") or {}).get("name")
 

@@ -8,6 +8,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.conversation import bot_before_latest
 from bot.settings import load as load_settings
 
 
@@ -48,12 +49,5 @@ _CONSENT_QUESTIONS = ("utter_ask_privacy_consent", "utter_ask_privacy_consent_ag
 
 def _answered_unclearly(tracker: Tracker) -> bool:
     """The bot's last message before the user's latest one was the consent question."""
-    seen_user = False
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            if seen_user:
-                return False
-            seen_user = True
-        elif event.get("event") == "bot" and seen_user:
-            return (event.get("metadata") or {}).get(_UTTER_ACTION) in _CONSENT_QUESTIONS
-    return False
+    event = bot_before_latest(tracker)
+    return event is not None and (event.get("metadata") or {}).get(_UTTER_ACTION) in _CONSENT_QUESTIONS

@@ -11,7 +11,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.conversation import buttons, language_of, said, send
+from actions.conversation import bot_before_latest, buttons, language_of, said, send
 from actions.forms import AnswerValidation
 from bot import answers, db, intake, leads
 from bot.delivery import sharing
@@ -65,16 +65,9 @@ class ActionAskShareAnswer(Action):
 def _offer_just_made(tracker: Tracker) -> bool:
     """The bot's last message before the user's latest one offered the yes/no of the firms."""
     offered = {b["payload"] for lang in ("en", "zh") for b in buttons(share_choices(lang))}
-    seen_user = False
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            if seen_user:
-                return False
-            seen_user = True
-        elif event.get("event") == "bot" and seen_user:
-            shown = (event.get("data") or {}).get("buttons") or []
-            return any(b.get("payload") in offered for b in shown)
-    return False
+    event = bot_before_latest(tracker)
+    shown = ((event or {}).get("data") or {}).get("buttons") or []
+    return any(b.get("payload") in offered for b in shown)
 
 
 class ValidateShareForm(AnswerValidation):

@@ -25,7 +25,9 @@ MAX_REQUEST = 40  # longer messages asking for a language also say something els
 INTENT_RANKING = "intent_ranking"
 
 
-class _Stateless(GraphComponent):  # type: ignore[misc]  # rasa is untyped
+class Stateless(GraphComponent):  # type: ignore[misc]  # rasa is untyped
+    """An NLU component with nothing to train or keep (the gates here and bot/rasa/scope_guard.py)."""
+
     @classmethod
     def create(
         cls,
@@ -41,7 +43,7 @@ class _Stateless(GraphComponent):  # type: ignore[misc]  # rasa is untyped
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class CommandGate(_Stateless):
+class CommandGate(Stateless):
     """Runs after the intent classifier: a command it proposes stands only when the message says
     it unmistakably (`bot.commands`); otherwise the next reading of the ranking is taken. Messages
     without words and messages in other languages get intents of their own."""

@@ -6,38 +6,23 @@ instead of refusing. The ranking keeps the classifier's readings (the held-out e
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import List
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot import topics
+from bot.rasa.nlu import Stateless
 
 FALLBACK_INTENT = "nlu_fallback"
 INTENT_RANKING = "intent_ranking"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class ScopeGuard(GraphComponent):  # type: ignore[misc]  # rasa is untyped
+class ScopeGuard(Stateless):
     """Runs last in the NLU pipeline: out_of_scope on a message worth a second look becomes
     nlu_fallback (the topics as buttons)."""
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> GraphComponent:
-        return cls()
-
-    def process_training_data(self, training_data: Any) -> Any:
-        return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
