@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot import contact, topics
+from bot import readback_edits as edits
 from bot.intake import SKIPPED, UNCLEAR, answer_label, text, texts
 from bot.language import Language
 from bot.name_corrections import corrected_name, is_name_correction
@@ -18,7 +19,7 @@ TRIAGE_KEY = "triage"  # the answers' entry holding the reasons a matter is urge
 _FIELD_WORDS: dict[str, tuple[str, ...]] = {
     "counterparty": ("counterparty", "other party", "other side", "对方", "另一方", "被告", "对手"),
     "phone": ("phone", "mobile", "number", "cell", "电话", "手机", "号码"),
-    "email": ("email", "e-mail", "mail", "邮箱", "邮件", "电邮"),
+    "email": ("email", "e-mail", "mail", "邮箱", "邮件", "电邮", "域名", "domain"),
     "wechat_id": ("wechat", "weixin", "微信"),
     "company": ("company", "employer", "organisation", "organization", "公司", "单位", "企业"),
     "name": ("name", "姓名", "名字", "称呼", "叫我", "spell", "姓"),
@@ -66,6 +67,8 @@ _CORRECTION_MARKERS = re.compile(
     r"actually|but|missing|update|fix)\b|\d{3,}|@",
     re.IGNORECASE,
 )
+# "没错", "都没错了": a denial of a mistake, not a correction.
+_NOT_WRONG = re.compile(r"没有?错|都没错|nothing(?:'s| is) wrong", re.IGNORECASE)
 # Words that name what is confirmed and the fillers around it: "电话对的", "phone correct now".
 _CONFIRMED_PARTS = re.compile(
     "|".join(
@@ -98,6 +101,12 @@ _CONFIRMED_PARTS = re.compile(
                 "啊",
                 "呀",
                 "哈",
+                # a yes in Korean or Japanese beside the Chinese one ("맞아요 对了")
+                "맞아요",
+                "맞습니다",
+                "맞아",
+                "네",
+                "はい",
             },
             key=len,
             reverse=True,
@@ -114,7 +123,7 @@ def is_confirmation(message: str) -> bool:
     from bot.answers import agreement
     from bot.replies import Said
 
-    if _CORRECTION_MARKERS.search(message):
+    if _CORRECTION_MARKERS.search(_NOT_WRONG.sub(" ", message)):
         return False
     rest = _CONFIRMED_PARTS.sub(" ", message)
     rest = " ".join(re.sub(r"[,，。.!！;；、~～]+", " ", rest).split())
@@ -123,12 +132,23 @@ def is_confirmation(message: str) -> bool:
     return agreement(Said(message)) is True or agreement(Said(rest)) is True
 
 
+def _names_a_field(message: str) -> bool:
+    lowered = message.lower()
+    return any(word in lowered for words in _FIELD_WORDS.values() for word in words)
+
+
 def field_to_correct(message: str, current_name: str | None = None) -> str | None:
     """Which field a correction talks about: "the phone is wrong" -> phone, "电话写错了" -> phone,
     "phone call" (a channel's label) -> how to be contacted; a name that corrects the current
     one ("不是刘阳，是刘洋", "it's Kevin with a K, Kevin Zhou") -> the name."""
     if _is_channel_label(message):
         return "preferred_channel"
+    clauses = [c for c in re.split(r"[,，;；。]+", message) if c.strip()]
+    confirmed = [c for c in clauses if _names_a_field(c) and is_confirmation(c)]
+    rest = [c for c in clauses if c not in confirmed]
+    if confirmed and rest and all(_names_a_field(c) or edits.names_a_tail(c) for c in rest):
+        # "邮箱没问题，电话最后一位是5": the field named as right is not the one corrected
+        message = "，".join(rest)
     value = message.lower()
     found = {name for name, words in _FIELD_WORDS.items() if any(word in value for word in words)}
     if "@" in value:
@@ -148,6 +168,8 @@ def field_to_correct(message: str, current_name: str | None = None) -> str | Non
         # corrects the field it belongs to, even when the field is not named
         carried = contact.parse_methods(message).found
         field = next((f for f in ("phone", "email") if f in carried), None)
+    if field is None and edits.names_a_tail(message):
+        field = "phone"  # "最后一位是5不是6", "ends in 21 not 12": the end of the number
     if field is None and is_name_correction(message, current_name):
         return "name"
     return field
@@ -162,30 +184,15 @@ _REST_AFTER = re.compile(
 )
 
 
-_TAIL = re.compile(
-    r"(?:尾号|后(?:四|4|三|3|两|2)位|最后(?:几|四|4)位|last (?:\w+ )?digits?(?: are| is)?|ends? (?:in|with))\D{0,6}(\d{2,6})",
-    re.IGNORECASE,
-)
-
-
-def _new_tail(current: str | None, message: str) -> str | None:
-    """ "尾号是7210不是7201", "the last digits are 2234": the current number with its end replaced."""
-    tail = _TAIL.search(message)
-    if not current or not tail:
-        return None
-    digits = tail.group(1)
-    if len(digits) >= len(current) - 3:
-        return None
-    return current[: -len(digits)] + digits
-
-
 def corrected_value(field: str, message: str, current: str | None = None) -> str | None:
     """The new value a correction carries, validated for its field; None when it carries none
     (the field is then asked again). `current`: the value being corrected."""
     if field in ("phone", "email", "wechat_id"):
         found = contact.parse_methods(message).found
         if field == "phone" and "phone" not in found:
-            return _new_tail(current, message)
+            return edits.new_tail(current, message)
+        if field == "email" and "email" not in found:
+            return edits.new_email(current, message)
         return found.get(field)
     if field in ("company", "counterparty"):
         # company names carry commas and full stops ("No Limits Technology Co., Ltd."): the rest
