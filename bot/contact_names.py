@@ -71,7 +71,11 @@ _LETTER = r"[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff\u1e00-\u1eff]"
 _LATIN_WORD = re.compile(rf"{_LETTER}(?:{_LETTER}|['\-](?={_LETTER}))*\.?")
 _STOP_CHARS = set(WORDS["name"]["stop_chars"])
 _STOP_WORDS = set(words("name", "stop_words"))
-_TITLES_EN = set(words("name", "titles_en"))
+_TITLES_FILE = Path(__file__).resolve().parent / "knowledge" / "names.yml"
+# Titles of every language read as one with the name ("Sra. Lopez" like "Mrs. Wang").
+_TITLES_EN = set(words("name", "titles_en")) | {
+    str(t) for t in yaml.safe_load(_TITLES_FILE.read_text(encoding="utf-8"))["titles_before"]
+}
 _TITLES_ZH = words("name", "titles_zh")
 _NOT_IN_NAMES = words("name", "not_in_names")
 _FLUFF = words("name", "fluff")

@@ -1,7 +1,11 @@
 """A name as a person at the firm would write it: the words people put around their name in an
 answer are dropped before the name is read, and titles after it is read.
 
-- aliases: "王建国，叫我老王就行", "邓宏伟（英文名Eric）", "Mikhail 'Misha' Sokolov", "Li Ming (you can
+Longer than 300 lines: every way of framing a name is read here, in one order (reframe), so that
+bot/person.py and bot/name_corrections.py write names alike; splitting the steps would split that
+order across modules.
+
+- aliases: "王建国，叫我老王就行", "邓宏伟（叫我小邓）", "Mikhail 'Misha' Sokolov", "Li Ming (you can
   call me Leo)" -> the real name; "叫我小美就行，大名李美玲" -> 李美玲; an alias given alone ("叫我老张就行")
   stays the name;
 - framing: "我姓刘，刘秀兰，…", "姓何，何俊", "我是行政部的，叫宋佳", "I'm the IT manager, name's Olga
@@ -13,13 +17,12 @@ answer are dropped before the name is read, and titles after it is read.
   are dropped;
 - a name in both scripts is ONE form, the Chinese-script name first and the Latin-script name in
   full-width parentheses: "Wang Lei 王磊", "陈静 Jessica Chen", "Li Ming，中文名李明" -> "王磊（Wang Lei）",
-  ...; a nickname beside the full names ("call me Jenny", "老谢", "english name Eric") is dropped, and so
-  is a parenthesis in the name's own script ("Mikhail (Misha) Orlov" -> "Mikhail Orlov").
-Word lists: bot/knowledge/names.yml.
-
-Longer than 300 lines: every way of framing a name is read here, in one order (reframe), so that
-bot/person.py and bot/name_corrections.py write names alike; splitting the steps would split that
-order across modules."""
+  ...; one Latin given name is kept so when it is the only Latin name ("Kevin 赵凯", "Leo，中文名郑立" ->
+  "赵凯（Kevin）", "郑立（Leo）"); a nickname beside the full names ("call me Jenny", "老谢", "english name
+  Eric") is dropped, and so is a parenthesis in the name's own script ("Mikhail (Misha) Orlov");
+- an address form before the full name with its surname ("刘女士，刘桂芝", "老马 马德胜", "Mr. Wang, Wang
+  Tao") and a role beside the name without a comma ("财务部 赵敏", "王磊 技术部") are dropped.
+Word lists: bot/knowledge/names.yml."""
 
 from __future__ import annotations
 
@@ -49,7 +52,7 @@ def words(key: str) -> list[str]:
 
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 # Clauses end at punctuation, at an ellipsis ("王总就行……全名…") and at a dash between spaces.
-_SEP = r"(?:[,，;；。!！?？\n]|…+|\.{2,}|\s+[—–-]+\s+|[—–]+)"
+_SEP = r"(?:[,，;；。!！?？\n]|…+|\.{2,}|\s+[—–-]+\s+|[—–]+|\s*[/／]\s*)"
 # "but call me Kevin", "and you can call me Leo": a joining word may come before the label.
 _JOIN = r"(?:(?:but|and|or|though|so|however|但是|但|不过|可以|也可以)\s*)?"
 _ALIAS = re.compile(rf"^\s*{_JOIN}{alternation(words('alias_labels'))}", re.IGNORECASE)
@@ -73,7 +76,7 @@ def _alias_paren(found: re.Match[str]) -> str:
     """An alias in parentheses is dropped, a full name in the other script kept ("(英文名 Kevin Zhou)")."""
     inner = re.sub(r"^\s*[(（]|[)）]\s*$", "", found.group(0).strip())
     named = _scripted(inner)
-    if named and (len(named.latin.split()) >= 2 or named.cjk):
+    if named and (len(named.latin.split()) >= 2 or named.cjk or (named.latin and named.labelled)):
         return f" ({named.cjk or named.latin})"
     return ""
 
@@ -173,6 +176,9 @@ def is_role(clause: str) -> bool:
     "CTO here", "I'm the head of legal"), which is no name."""
     value = clause.strip()
     if re.search(rf"[{_CJK}]", value):
+        tokens = value.split()  # "王磊 技术部": a name beside the department
+        if len(tokens) > 1 and any(looks_like_name(t) and not is_role(t) for t in tokens):
+            return False
         value = _ROLE_FRAME_ZH.sub("", re.sub(r"\s+", "", value))
         value = _ROLE_AFTER_ZH.sub("", value)
         return bool(value) and _role_words_zh(value)
@@ -195,7 +201,34 @@ def _role_then_name(clause: str) -> str | None:
     return None
 
 
+def _named(text: str) -> bool:
+    return (
+        not isinstance(parse_name_answer(text)[0], Problem)
+        or _scripted(text) is not None
+        or _address_surname(text) is not None
+    )
+
+
+def _role_tokens(clause: str) -> str:
+    """A clause without a role said beside the name with no comma: "财务部 赵敏", "孙浩然 信息科的",
+    "HR 杨女士", "Olga Ivanova head of legal" -> the name."""
+    tokens = clause.split()
+    for k in range(len(tokens) - 1, 0, -1):
+        if is_role(" ".join(tokens[:k])) and _named(" ".join(tokens[k:])):
+            return " ".join(tokens[k:])
+    for k in range(1, len(tokens)):
+        head = " ".join(tokens[:k])
+        latin_only = not re.search(rf"[{_CJK}]", head)
+        if latin_only and len(_LATIN_NAME_WORD.findall(head)) < 2:
+            continue  # "Anna Head": one Latin word is too little to tell a name from a role
+        if is_role(" ".join(tokens[k:])) and _named(head):
+            return head
+    return clause
+
+
 def _without_roles(value: str) -> str:
+    for start, end, clause in reversed(_clauses(value)):
+        value = value[:start] + _role_tokens(clause.strip()) + value[end:]
     clauses = _clauses(value)
     if clauses and re.fullmatch(rf"[{_CJK}A-Za-z]+", clauses[0][2].strip()):
         name = _role_then_name(clauses[0][2])
@@ -213,6 +246,50 @@ def _without_roles(value: str) -> str:
     first = _clauses(rest)[0][2]
     named = not isinstance(parse_name_answer(first)[0], Problem) or _scripted(first)
     return rest if named or _SURNAME_CLAUSE.match(first) else value
+
+
+# -- an address form before the full name ("刘女士，刘桂芝", "老马 马德胜", "Mr. Wang, Wang Tao")
+
+_ADDRESS_ZH = re.compile(
+    rf"^(?:[老小阿](?P<a>[{_CJK}])|(?P<b>[{_CJK}]{{1,2}}?)"
+    rf"{alternation(words('titles_zh') + words('address_zh'))})$"
+)
+_ADDRESS_EN = re.compile(
+    rf"^{alternation(words('titles_before'))}\.?\s+(?P<c>[{_LETTER}][{_LETTER}'\-]*)$", re.IGNORECASE
+)
+
+
+def _address_surname(text: str) -> str | None:
+    """The surname in an address form ("刘女士" -> "刘", "老马" -> "马", "Mr. Wang" -> "Wang")."""
+    value = text.strip()
+    found = _ADDRESS_ZH.match(value) or _ADDRESS_EN.match(value)
+    if found is None:
+        return None
+    return found.group("c") if "c" in found.groupdict() else (found.group("a") or found.group("b"))
+
+
+def _names_surname(text: str, surname: str) -> bool:
+    """Whether a text holds a full name with that surname."""
+    if is_cjk(surname[0]):
+        runs = re.findall(rf"[{_CJK}]+", text)
+        return any(run.startswith(surname) and len(run) > len(surname) for run in runs)
+    latin = [w.lower() for w in _LATIN_NAME_WORD.findall(text)]
+    return len(latin) >= 2 and surname.lower() in latin
+
+
+def _without_address(value: str) -> str:
+    clauses = _clauses(value)
+    if not clauses:
+        return value
+    start, end, first = clauses[0]
+    head, _, tail = first.strip().partition(" ")
+    surname = _address_surname(head)
+    if surname and is_cjk(surname[0]) and tail.strip() and _names_surname(tail, surname) and _named(tail):
+        return (tail + value[end:]).strip()  # "老马 马德胜"
+    surname = _address_surname(first)
+    if surname and len(clauses) > 1 and _names_surname(clauses[1][2], surname):
+        return value[clauses[1][0] :].strip()
+    return value
 
 
 # -- how a character is written ("歌曲的曲", "王字旁那个玮", "弓长张")
@@ -252,6 +329,7 @@ _SCRIPT_AFTER = re.compile(rf"\s*(?:{alternation(words('script_labels_after'))})
 _COMPANY_WORDS = {w.lower() for w in words("company_words_en")}
 _NOT_NAMES = {w.lower() for w in words("not_names")}
 _LATIN_NAME_WORD = re.compile(rf"[{_LETTER}][{_LETTER}'\-]*")
+_GIVEN_NAMES = {w.lower() for w in words("given_names")}
 _NICKNAME_ZH = re.compile(rf"^(?:[老小阿][{_CJK}]|[{_CJK}]{{1,2}}(?:总|哥|姐|工|叔|姨))$")
 
 
@@ -262,8 +340,9 @@ class _Scripted:
     labelled: bool
 
 
-def _scripted(clause: str) -> _Scripted | None:
-    """The name a clause gives in one script only, with what says which script it is dropped."""
+def _scripted(clause: str, *, trusted: bool = False) -> _Scripted | None:
+    """The name a clause gives in one script only, with what says which script it is dropped;
+    `trusted`: a Chinese-script run counts even when it starts with no common surname ("彼得")."""
     value = clause.strip()
     given = _GIVEN.match(value)
     if given:
@@ -277,7 +356,7 @@ def _scripted(clause: str) -> _Scripted | None:
         size = len(value.replace("·", "").replace("•", ""))
         if size < 2 or size > 8 or _NICKNAME_ZH.match(value) or value in _NOT_NAMES:
             return None
-        if not (labelled or "·" in value or looks_like_name(value)):
+        if not (labelled or trusted or "·" in value or looks_like_name(value)):
             return None
         return _Scripted(value, "", labelled)
     found = _LATIN_NAME_WORD.findall(value)
@@ -292,22 +371,42 @@ def _paired(value: str) -> str:
     """The two scripts' names given in two clauses, as one ("李明 (Li Ming)"), the other dropped."""
     clauses = _clauses(value)
     first = next(((i, s) for i, (_, _, c) in enumerate(clauses) if (s := _scripted(c))), None)
+    if first and first[0] == 1 and first[1].labelled and first[1].latin:  # "彼得，俄文名 Pyotr Orlov"
+        lead = _scripted(clauses[0][2], trusted=True)
+        first = (0, lead) if lead and lead.cjk else first
     if first is None or (first[0] and not is_role(clauses[0][2]) and not _scripted(clauses[0][2])):
         return value
     index, name = first
-    for other in range(index + 1, len(clauses)):
-        found = _scripted(clauses[other][2])
-        if found is None:
-            continue
+    others = [(o, found) for o in range(index + 1, len(clauses)) if (found := _scripted(clauses[o][2]))]
+    latins = [found.latin for _, found in [first, *others] if found.latin]
+    for other, found in others:
         latin = found.latin if name.cjk else name.latin
         cjk = found.cjk if name.latin else name.cjk
-        if cjk and len(latin.split()) >= 2:
+        # One Latin word ("Leo，中文名郑立") only when labelled or a given name, and no full one is given.
+        single = len(latins) == 1 and (name.labelled or found.labelled or latin.lower() in _GIVEN_NAMES)
+        if cjk and (len(latin.split()) >= 2 or (latin and single)):
             start, end, _ = clauses[index]
             merged = value[:start] + f"{cjk} ({latin})" + value[end:]
             shift = len(merged) - len(value)
             o_start, o_end, _ = clauses[other]
             return _without_spans(merged, [(o_start + shift, o_end + shift)])
     return value
+
+
+def _with_latin(real: str, before: list[tuple[int, int, str]]) -> str:
+    """The real name with the one Latin name said before it ("我叫 Miko，真名曲明可" -> "曲明可 (Miko)");
+    an alias ("叫我…", "call me …") is no such name."""
+    found = _scripted(real)
+    said = [
+        named.latin
+        for _, _, clause in before
+        if not (_ALIAS.match(clause) or _CALLED.match(clause))
+        and (named := _scripted(clause))
+        and named.latin
+    ]
+    if found and found.cjk and len(said) == 1:
+        return f"{found.cjk} ({said[0]})"
+    return real
 
 
 def reframe(text: str) -> str:
@@ -320,12 +419,13 @@ def reframe(text: str) -> str:
         value = value[before.end() :]
     value = _ALIAS_PAREN.sub(_alias_paren, value)
     value = _after_redo(value)
-    for _, end, clause in _clauses(value):  # the real name, said as one, wins
+    clauses = _clauses(value)
+    for index, (_, end, clause) in enumerate(clauses):  # the real name, said as one, wins
         real = _REAL.match(clause)
         if real and clause[real.end() :].strip():
-            value = (clause[real.end() :] + value[end:]).strip()
+            value = (_with_latin(clause[real.end() :], clauses[:index]) + value[end:]).strip()
             break
-    value = _without_explanations(_without_roles(value))
+    value = _without_explanations(_without_address(_without_roles(value)))
     value = _paired(value)
     clauses = _clauses(value)
     aliases = [
@@ -384,12 +484,24 @@ def canonical(name: str) -> str:
         kept.append(inner.strip())
         cjk, latin = cjk + inner_cjk, latin + inner_latin
     size = len(cjk[0].replace("·", "").replace("•", "")) if len(cjk) == 1 else 0
+    single = len(latin) == 1 and _given_word(latin[0]) and not (cjk and _NICKNAME_ZH.match(cjk[0]))
     apart = kept or (
-        len(latin) >= 2 and re.search(rf"[{_CJK}]\s+[{_LETTER}]|[{_LETTER}]\s+[{_CJK}]", outside)
+        (len(latin) >= 2 or single) and re.search(rf"[{_CJK}]\s+[{_LETTER}]|[{_LETTER}]\s+[{_CJK}]", outside)
     )
     if (2 <= size <= 5 or (size and "·" in cjk[0])) and latin and apart:
         return f"{cjk[0]}（{' '.join(latin)}）"
     return " ".join([outside, *(f"({k})" for k in kept)]).strip()
+
+
+def _given_word(word: str) -> bool:
+    """Whether one Latin word beside a Chinese name can be its Latin-script name ("Kevin 赵凯")."""
+    key = word.lower()
+    return (
+        len(word) >= 2
+        and word[0].isupper()
+        and key not in _COMPANY_WORDS | _NOT_NAMES | _ROLES_EN
+        and _TITLE_BEFORE.match(word + " ") is None
+    )
 
 
 def as_written(name: str) -> str:

@@ -85,10 +85,12 @@ def user_says_not_urgent(clauses: Sequence[Clause]) -> bool:
 
 def settled_before(message: str, today: date) -> bool:
     """The message tells the authority's matter as over: paid, closed, rectified, or only long ago
-    ("去年让市场监管局罚过一回，罚款早交完了", "we were fined in 2022 and paid")."""
+    or far ahead ("去年让市场监管局罚过一回，罚款早交完了", "we were fined in 2022 and paid",
+    "fined last year, and they announced a re-inspection sometime next year")."""
     text = normalise(message)
     clauses = split_clauses(text, anchored_today(text, today))
     if any(True for clause in clauses for _ in cancellers(clause, "authority.resolved")):
         return True
     named = [c for c in clauses if has_authority(c) or c.has("authority.intrinsic")]
-    return bool(named) and all(c.time == "far_past" for c in named)
+    # over long ago, or only announced for a far-off day ("a re-inspection sometime next year")
+    return bool(named) and all(c.time in ("far_past", "far_future") for c in named)

@@ -127,11 +127,15 @@ def main(argv: list[str]) -> int:
             rasa_port=free_port(),
             action_port=free_port(),
             web_port=free_port(),
+            # Strangers of different writers may type the same example number ("+852 9123 4567"):
+            # each is a different person here, so the per-contact daily limit must not join them.
+            leads_per_contact_per_day=1000,
         )
         url = f"sqlite:///{Path(var) / 'leads.db'}"
         upgrade(url)
         # This process reads the stack's encrypted leads: the same var/, so the same key file.
         os.environ["LAWBOT_VAR_DIR"] = var
+        os.environ["LAWBOT_LEADS_PER_CONTACT_PER_DAY"] = str(settings.leads_per_contact_per_day)
         stack = Stack(settings)
         print(f"starting the assistant for {len(personas)} strangers…", flush=True)
         stack.start(progress=False)

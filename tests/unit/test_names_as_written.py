@@ -110,7 +110,7 @@ def test_a_name_given_bare_in_both_scripts_is_one_canonical_form(raw, expected):
         ("Sun Yu, but call me Sunny", "Sun Yu"),
         ("叫我阿杰就行，大名苏建杰", "苏建杰"),
         ("叫我小雪吧，全名是蔡雪莹", "蔡雪莹"),
-        ("彭立伟（英文名Leo）", "彭立伟"),
+        ("彭立伟（英文名Leo）", "彭立伟（Leo）"),  # convention: the only Latin name is kept
         ("何静（小名静静）", "何静"),
         ("Dmitry Orlov，中文名叫德米特里", "德米特里（Dmitry Orlov）"),
         ("Nikolai Popov，中文名字是尼古拉", "尼古拉（Nikolai Popov）"),

@@ -52,7 +52,7 @@ def test_a_name_in_both_scripts_is_one_canonical_form(raw, expected):
     ("raw", "expected"),
     [
         ("Kevin 周", "Kevin 周"),  # no full name in either script
-        ("邓立（英文名Eric）", "邓立"),  # a single English word after a label: a nickname
+        ("邓立（英文名Eric）", "邓立（Eric）"),  # convention: the only Latin name, labelled, is kept
         ("Sun Yu, chinese name 小雨", "Sun Yu"),  # 小雨: a nickname
         ("王磊，Songhua Soft", "王磊"),  # a company, not the Latin-script name
         ("Anna Berg，谢谢", "Anna Berg"),  # thanks, not the Chinese-script name

@@ -683,3 +683,22 @@ def test_a_fake_authority_the_user_saw_through_is_no_contact(message):
 )
 def test_real_authorities_talking_about_scams_still_count(message):
     assert "authority_contact" in reasons(message)
+
+
+@pytest.mark.parametrize(
+    ("message", "urgent"),
+    [
+        (
+            "Last year the market regulator fined our shop; we paid and fixed it. They will check again next year.",
+            False,
+        ),
+        ("网信办去年罚过我们，已经整改完了，说明年再来复查一次", False),
+        ("The provincial CAC said they would come back for a follow-up check next year", False),
+        ("The CAC fined us yesterday and wants the fix within 10 days", True),
+        ("市场监管局上周罚了我们，还要求下周五前提交整改报告", True),
+    ],
+)
+def test_a_penalty_answered_after_a_settled_or_far_off_story(message, urgent):
+    """The penalty the user taps ("received: penalty") counts only while the matter is live."""
+    judged = triage.assess(message, {"received": "penalty"}, today=TODAY)
+    assert (judged.urgency == "high") is urgent
