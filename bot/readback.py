@@ -67,6 +67,15 @@ _CORRECTION_MARKERS = re.compile(
     r"actually|but|missing|update|fix)\b|\d{3,}|@",
     re.IGNORECASE,
 )
+# "用邮件联系我吧", "please reach me by WeChat": how to be contacted, said at the read-back - a change
+# of the preferred channel, not a confirmation ("用 吧" is left once the field words are taken out).
+_CHANNEL_WISH = re.compile(
+    r"(?:用|通过|走|打|发)\s*(?:邮件|邮箱|电邮|电话|手机|微信|短信)\s*(?:联系|找|通知|给)我|"
+    r"(?:联系|通知)我(?:吧|就行|就好)|"
+    r"\b(?:contact|reach|email|e-mail|text|message|ring)\s+me\b|\bcall\s+me\s+(?:on|at|by)\b|"
+    r"\bby\s+(?:phone|email|e-mail|wechat|text)\s+(?:please|is\s+(?:better|best|fine))\b",
+    re.IGNORECASE,
+)
 # "没错", "都没错了": a denial of a mistake, not a correction.
 _NOT_WRONG = re.compile(r"没有?错|都没错|nothing(?:'s| is) wrong", re.IGNORECASE)
 # Words that name what is confirmed and the fillers around it: "电话对的", "phone correct now".
@@ -123,7 +132,7 @@ def is_confirmation(message: str) -> bool:
     from bot.answers import agreement
     from bot.replies import Said
 
-    if _CORRECTION_MARKERS.search(_NOT_WRONG.sub(" ", message)):
+    if _CORRECTION_MARKERS.search(_NOT_WRONG.sub(" ", message)) or _CHANNEL_WISH.search(message):
         return False
     rest = _CONFIRMED_PARTS.sub(" ", message)
     rest = " ".join(re.sub(r"[,，。.!！;；、~～]+", " ", rest).split())

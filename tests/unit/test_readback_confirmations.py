@@ -70,3 +70,18 @@ def test_a_tail_alone_still_replaces_the_end_of_the_number():
 
 def test_a_new_address_without_the_field_named_corrects_the_email():
     assert readback.field_to_correct("打错了，li.na@example.cn") == "email"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "用邮件联系我吧",
+        "打电话联系我就行",
+        "通过微信联系我",
+        "please reach me by WeChat",
+        "email me instead",
+        "by phone please",
+    ],
+)
+def test_how_to_be_contacted_said_at_the_read_back_is_not_a_confirmation(message):
+    assert not readback.is_confirmation(message)
