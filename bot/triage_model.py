@@ -1,5 +1,5 @@
-"""The second reader of triage: a small statistical model that has read some sixteen hundred
-intake messages labelled urgent or not by people (bot/knowledge/triage_examples/, written by
+"""The second reader of triage: a small statistical model that has read some two thousand four
+hundred intake messages labelled urgent or not by people (bot/knowledge/triage_examples/, written by
 outside writers who never saw the rules), for the many ways of saying "my brother was taken in"
 or "they are still inside our servers" that no word list foresees. It has also read the
 problem descriptions of the NLU training data (data/nlu/<lang>/<topic>.yml) that the rules find
