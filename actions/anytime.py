@@ -12,7 +12,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.contact_form import lead_of
-from actions.conversation import language_of, latest_intent, latest_text, legal_terms, only_changes, said
+from actions.conversation import (
+    UTTER_ACTION,
+    language_of,
+    latest_intent,
+    latest_text,
+    legal_terms,
+    only_changes,
+    said,
+)
 from actions.forms import AnswerValidation
 from actions.intake_form import CONTACT_FORM_SLOTS, INTAKE_SLOTS, new_intake_id, reset_events
 from actions.topic import topic_buttons
@@ -74,12 +82,11 @@ def language_changed(tracker: Tracker) -> bool:
     for event in events[latest_user + 1 :]:
         if event.get("event") == "slot" and event.get("name") == "language":
             return True
-        if event.get("event") == "bot" and (event.get("metadata") or {}).get(_UTTER_ACTION) == SWITCHED:
+        if event.get("event") == "bot" and (event.get("metadata") or {}).get(UTTER_ACTION) == SWITCHED:
             return False
     return True
 
 
-_UTTER_ACTION = "utter" + "_action"  # the metadata key naming the response a message came from
 SWITCHED = DIGRESSION_RESPONSES["switch_language"]
 
 

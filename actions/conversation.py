@@ -50,6 +50,10 @@ def latest_text(tracker: Tracker) -> str:
     return (tracker.latest_message.get("text") or "").strip()
 
 
+# The metadata key naming the response a bot message came from (Rasa writes it on every bot event).
+UTTER_ACTION = "utter" + "_action"
+
+
 def bot_before_latest(tracker: Tracker) -> dict[str, Any] | None:
     """The bot's last message before the user's latest one (its event), if any."""
     seen_user = False

@@ -8,7 +8,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.conversation import bot_before_latest
+from actions.conversation import UTTER_ACTION, bot_before_latest
 from bot.settings import load as load_settings
 
 
@@ -43,11 +43,10 @@ class ActionAskPrivacyConsent(Action):
         return []
 
 
-_UTTER_ACTION = "utter" + "_action"  # the metadata key naming the response a message came from
 _CONSENT_QUESTIONS = ("utter_ask_privacy_consent", "utter_ask_privacy_consent_again")
 
 
 def _answered_unclearly(tracker: Tracker) -> bool:
     """The bot's last message before the user's latest one was the consent question."""
     event = bot_before_latest(tracker)
-    return event is not None and (event.get("metadata") or {}).get(_UTTER_ACTION) in _CONSENT_QUESTIONS
+    return event is not None and (event.get("metadata") or {}).get(UTTER_ACTION) in _CONSENT_QUESTIONS
