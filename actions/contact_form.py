@@ -15,6 +15,7 @@ from rasa_sdk.types import DomainDict
 from actions.conversation import language_of, latest_text, said, send
 from actions.forms import AnswerValidation, sensitive_consent_answer
 from bot import answers, contact, intake, readback
+from bot.language import language_named
 from bot.lead_draft import DECLINED, GIVEN, METHOD_STATE, REFUSED, draft, methods_given, needs_counterparty
 from bot.person import kept_as_typed, parse_person
 from bot.replies import Choice
@@ -230,12 +231,8 @@ class ValidateContactForm(AnswerValidation):
         """Applies a correction given inline ("email is a@b.com", "是刘洋不是刘阳") to that field
         alone, or clears the field so the form asks for it again."""
         if field == "language":
-            lowered = text.lower()
-            if any(w in lowered for w in ("english", "英文", "英语")):
-                return {"language": "en"}
-            if any(w in lowered for w in ("chinese", "中文", "汉语", "普通话")):
-                return {"language": "zh"}
-            return {}
+            wanted = language_named(text)
+            return {"language": wanted} if wanted else {}
         if field == "preferred_channel":
             channel = _stated_channel(text) or next(
                 (

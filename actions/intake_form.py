@@ -115,14 +115,15 @@ def new_intake_id() -> str:
     return uuid.uuid4().hex
 
 
-def _state(tracker: Tracker) -> tuple[str | None, str, dict[str, Any], bool]:
-    """The topic, the urgency, the answers so far, and whether sensitive questions may be asked
-    (not once their separate consent was refused)."""
+def _state(tracker: Tracker) -> tuple[str | None, str, dict[str, Any], bool, str]:
+    """The topic, the urgency, the answers so far, whether sensitive questions may be asked (not
+    once their separate consent was refused), and the user's description."""
     return (
         tracker.get_slot("topic"),
         tracker.get_slot("urgency") or "normal",
         dict(tracker.get_slot("answers") or {}),
         tracker.get_slot("sensitive_consent") != REFUSED,
+        tracker.get_slot("problem_summary") or "",
     )
 
 
@@ -240,8 +241,8 @@ class ValidateIntakeForm(AnswerValidation):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         language = language_of(tracker)
-        code, urgency, answers, sensitive = _state(tracker)
-        question = intake.next_question(code, urgency, answers, sensitive)
+        code, urgency, answers, sensitive, story = _state(tracker)
+        question = intake.next_question(code, urgency, answers, sensitive, story)
         if question is None or code is None:
             return {"intake_answer": None}
         events: dict[str, Any] = {"intake_answer": None}

@@ -12,7 +12,7 @@ from typing import Any, Iterable, Mapping, cast
 
 import yaml
 
-from bot import topics
+from bot import topics, triage
 from bot.answers import SKIP, agreement, is_skip, looks_like_garbage, pick
 from bot.language import Language
 from bot.replies import Choice, Said
@@ -52,25 +52,38 @@ def text(key: str, language: Language, **values: object) -> str:
 
 
 def questions_for(code: str, urgency: str = "normal") -> tuple[Question, ...]:
-    """The follow-up questions of a topic; a high-urgency matter gets only the essential ones."""
+    """The follow-up questions of a topic; a high-urgency matter gets only the essential ones of
+    its own, and the shared ones (asked only after a demand) in any case."""
     questions = topics.get(code).questions
     if urgency != "high":
         return questions
+    own = tuple(q for q in questions if not q.after_demand)
+    shared = tuple(q for q in questions if q.after_demand)
     keys = _URGENT_KEYS.get(code)
-    if keys:
-        return tuple(q for q in questions if q.key in keys)
-    return questions[:URGENT_QUESTIONS]
+    essential = tuple(q for q in own if q.key in keys) if keys else own[:URGENT_QUESTIONS]
+    return (*essential, *shared)
 
 
 def next_question(
-    code: str | None, urgency: str, answers: Mapping[str, object], sensitive: bool = True
+    code: str | None,
+    urgency: str,
+    answers: Mapping[str, object],
+    sensitive: bool = True,
+    story: str = "",
 ) -> Question | None:
     """The topic's next unanswered question; `sensitive=False` (the user refused their separate
-    consent) passes over the sensitive ones."""
+    consent) passes over the sensitive ones; a question asked after a demand only when the
+    description `story` mentions one that gives no date."""
     if code not in topics.TOPIC_CODES:
         return None
     return next(
-        (q for q in questions_for(code, urgency) if q.key not in answers and (sensitive or not q.sensitive)),
+        (
+            q
+            for q in questions_for(code, urgency)
+            if q.key not in answers
+            and (sensitive or not q.sensitive)
+            and (not q.after_demand or triage.demand_without_date(story))
+        ),
         None,
     )
 

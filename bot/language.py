@@ -156,14 +156,56 @@ def detect_language(text: str) -> Language | None:
     return "zh" if cjk_chars / _CHARS_PER_WORD >= latin_words else "en"
 
 
+# "I do not speak Chinese", "不要英文", "别用英文": a language refused, not asked for.
+_REFUSED_BEFORE = re.compile(
+    r"(?:\b(?:not|never|no|cannot|can't|don't|doesn't|won't)\s+(?:\w+\s+){0,2}|不要|不用|不想|别|不会|不是|没有?|不)\s*(?:再)?(?:用|说|讲|写|看)?\s*$",
+    re.IGNORECASE,
+)
+# "use Chinese one", "use Chinese 130…", "the English version of the name": a thing qualified, not a
+# language to talk in.
+_QUALIFIED_AFTER = re.compile(
+    r"^\s*[:：]?\s*[+＋]?[\d０-９]|^\s*(?:one|number|numbers|phone|mobile|cell|sim|card|name|names|spelling|version|company|"
+    r"address|email|id|passport|号|号码|手机|电话|名|名字)\b",
+    re.IGNORECASE,
+)
+_LANGUAGE_WORDS: tuple[tuple[Language, re.Pattern[str]], ...] = (
+    ("en", re.compile(r"\benglish\b|英文|英语", re.IGNORECASE)),
+    ("zh", re.compile(r"\b(?:chinese|mandarin)\b|中文|汉语|普通话|国语", re.IGNORECASE)),
+)
+
+
+def _meant(value: str, start: int, end: int) -> bool:
+    """The language word at value[start:end] names a language wanted, not refused nor a qualifier."""
+    return not (_REFUSED_BEFORE.search(value[:start]) or _QUALIFIED_AFTER.match(value[end:]))
+
+
 def requested_language(text: str) -> Language | None:
-    """An explicit request for a language: "please speak English", "说中文", "用英文回答"."""
+    """An explicit request for a language: "please speak English", "说中文", "用英文回答"; not "I do
+    not speak Chinese", "不要英文" nor "please use the Chinese one" (a phone number)."""
     value = " ".join(text.split())
-    if _ASK_EN.search(value) or _ASK_EN_ZH.search(value):
-        return "en"
-    if _ASK_ZH.search(value):
-        return "zh"
+    for language, patterns in (("en", (_ASK_EN, _ASK_EN_ZH)), ("zh", (_ASK_ZH,))):
+        for pattern in patterns:
+            for found in pattern.finditer(value):
+                word = next(
+                    (m for _, w in _LANGUAGE_WORDS for m in w.finditer(value, found.start(), found.end())),
+                    None,
+                )
+                if word is None or _meant(value, found.start(), word.end()):
+                    return language  # type: ignore[return-value]
     return None
+
+
+def language_named(text: str) -> Language | None:
+    """The language a message names as wanted ("换成英文", "language: Chinese"), if exactly one;
+    refused ones ("不要英文") and qualifiers ("the Chinese number") do not count."""
+    value = " ".join(text.split())
+    named = {
+        language
+        for language, word in _LANGUAGE_WORDS
+        for found in word.finditer(value)
+        if _meant(value, found.start(), found.end())
+    }
+    return named.pop() if len(named) == 1 else None
 
 
 def _is_english_sentence(words: str) -> bool:

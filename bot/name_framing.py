@@ -52,7 +52,12 @@ def words(key: str) -> list[str]:
 
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 # Clauses end at punctuation, at an ellipsis ("王总就行……全名…") and at a dash between spaces.
-_SEP = r"(?:[,，;；。!！?？\n]|…+|\.{2,}|\s+[—–-]+\s+|[—–]+|\s*[/／]\s*)"
+# A full stop ends a clause after a word ("Pavel Orlov. My Chinese name is 帕维尔"), not after an
+# initial or a title ("J. Smith", "Dr. Wei Zhang").
+_SEP = (
+    r"(?:[,，;；。!！?？\n]|…+|\.{2,}|\s+[—–-]+\s+|[—–]+|\s*[/／]\s*"
+    r"|(?<![A-Z][a-z])(?<![A-Z][a-z]{2})(?<=[a-z]{2})\.\s+(?=[A-Z]))"
+)
 # "but call me Kevin", "and you can call me Leo": a joining word may come before the label.
 _JOIN = r"(?:(?:but|and|or|though|so|however|但是|但|不过|可以|也可以)\s*)?"
 _ALIAS = re.compile(rf"^\s*{_JOIN}{alternation(words('alias_labels'))}", re.IGNORECASE)
@@ -67,7 +72,7 @@ _ALIAS_WORDS = alternation(words("alias_labels"))
 _ALIAS_PAREN = re.compile(rf"(?<=\S)\s*[(（][^()（）]*?{_ALIAS_WORDS}[^()（）]*[)）]", re.IGNORECASE)
 # "foreigners call me Jenny", "中国同事都叫我老谢": an alias said by others, in a clause of its own.
 _CALLED = re.compile(
-    r"^\s*(?:[\w\s]{1,20}?\s)?(?:call|calls)\s+me\b|^\s*[\u3400-\u9fff]{1,8}?(?:都|也|一般|平时)?(?:叫我|喊我|称呼我)",
+    r"^\s*(?:[\w\s]{1,40}?\s)?(?:call|calls)\s+me\b|^\s*[\u3400-\u9fff]{1,8}?(?:都|也|一般|平时)?(?:叫我|喊我|称呼我)",
     re.IGNORECASE,
 )
 
@@ -271,7 +276,7 @@ def _address_surname(text: str) -> str | None:
 def _names_surname(text: str, surname: str) -> bool:
     """Whether a text holds a full name with that surname."""
     if is_cjk(surname[0]):
-        runs = re.findall(rf"[{_CJK}]+", text)
+        runs = re.findall(rf"[{_CJK}]+", _GIVEN.sub("", text, count=1))  # "我叫白志刚" names 白
         return any(run.startswith(surname) and len(run) > len(surname) for run in runs)
     latin = [w.lower() for w in _LATIN_NAME_WORD.findall(text)]
     return len(latin) >= 2 and surname.lower() in latin
@@ -367,6 +372,51 @@ def _scripted(clause: str, *, trusted: bool = False) -> _Scripted | None:
     return _Scripted("", " ".join(found), labelled)
 
 
+# A script label or an alias after a space starts a clause of its own ("许文博 英文名Vincent",
+# "赵立新 英文名Leo 公司里都叫我Leo").
+_SCRIPT_AFTER_SPACE = re.compile(
+    rf"(?<=[^\s,，;；。、.!?！？:：])\s+(?=(?:{alternation([w for w in words('script_labels_before') if is_cjk(w[0])])})"
+    r"|[\u3400-\u9fff]{0,8}?(?:都|也)?(?:叫我|喊我|称呼我))",
+    re.IGNORECASE,
+)
+# "Bob也行", "Leo就行": a Latin name offered beside the name given.
+_LATIN_OFFERED = re.compile(r"^\s*([A-Z][A-Za-z'\-]+)\s*(?:也行|也可以|也成|就行|都行|也ok|也OK)\s*$")
+_ALIAS_TAIL = re.compile(r"\s*(?:就行|就好|就可以|也行|也可以|吧|就成)?\s*$")
+
+
+def _latin_alias(value: str) -> str:
+    """A name with the one name in the other script the user also goes by, as one ("宋博，Bob也行",
+    "曲志刚，俄罗斯那边都叫我Gosha" -> "曲志刚 (Gosha)", "Olga Petrova, Chinese friends call me 奥莉加" ->
+    "奥莉加 (Olga Petrova)"): firms may hear either. A Chinese nickname ("小胡") is no such name."""
+    clauses = _clauses(value)
+    first = _scripted(clauses[0][2]) if len(clauses) > 1 else None
+    if first is None or not (first.cjk or len(first.latin.split()) >= 2):
+        return value
+    found: list[tuple[int, int, str]] = []
+    for start, end, clause in clauses[1:]:
+        offered = _LATIN_OFFERED.match(clause)
+        label = _ALIAS.match(clause) or _CALLED.match(clause)
+        other = (
+            offered.group(1)
+            if offered
+            else (_ALIAS_TAIL.sub("", clause[label.end() :]).strip() if label else "")
+        )
+        if not other:
+            continue
+        if first.cjk:
+            if _LATIN_NAME_WORD.fullmatch(other) and other[0].isupper() and other.lower() not in _NOT_NAMES:
+                found.append((start, end, other))
+        elif (named := _scripted(other, trusted=True)) and named.cjk:
+            found.append((start, end, named.cjk))
+    if len({other for *_, other in found}) != 1:
+        return value
+    start, end, _ = clauses[0]
+    both = f"{first.cjk} ({found[0][2]})" if first.cjk else f"{found[0][2]} ({first.latin})"
+    merged = value[:start] + both + value[end:]
+    shift = len(merged) - len(value)
+    return _without_spans(merged, [(s + shift, e + shift) for s, e, _ in found])
+
+
 def _paired(value: str) -> str:
     """The two scripts' names given in two clauses, as one ("李明 (Li Ming)"), the other dropped."""
     clauses = _clauses(value)
@@ -398,14 +448,15 @@ def _with_latin(real: str, before: list[tuple[int, int, str]]) -> str:
     an alias ("叫我…", "call me …") is no such name."""
     found = _scripted(real)
     said = [
-        named.latin
+        named
         for _, _, clause in before
-        if not (_ALIAS.match(clause) or _CALLED.match(clause))
-        and (named := _scripted(clause))
-        and named.latin
+        if not (_ALIAS.match(clause) or _CALLED.match(clause)) and (named := _scripted(clause, trusted=True))
     ]
-    if found and found.cjk and len(said) == 1:
-        return f"{found.cjk} ({said[0]})"
+    latins, cjks = [n.latin for n in said if n.latin], [n.cjk for n in said if n.cjk]
+    if found and found.cjk and len(latins) == 1:
+        return f"{found.cjk} ({latins[0]})"
+    if found and len(found.latin.split()) >= 2 and len(cjks) == 1:  # "我叫伊琳娜，全名 Irina Volkova"
+        return f"{cjks[0]} ({found.latin})"
     return real
 
 
@@ -418,6 +469,7 @@ def reframe(text: str) -> str:
     if before and _full(re.split(_SEP, value[before.end() :])[0]):
         value = value[before.end() :]
     value = _ALIAS_PAREN.sub(_alias_paren, value)
+    value = _SCRIPT_BEFORE.sub("", value, count=1)  # "英文名 Tom Lee": the label is no name
     value = _after_redo(value)
     clauses = _clauses(value)
     for index, (_, end, clause) in enumerate(clauses):  # the real name, said as one, wins
@@ -426,7 +478,7 @@ def reframe(text: str) -> str:
             value = (_with_latin(clause[real.end() :], clauses[:index]) + value[end:]).strip()
             break
     value = _without_explanations(_without_address(_without_roles(value)))
-    value = _paired(value)
+    value = _latin_alias(_paired(_SCRIPT_AFTER_SPACE.sub("，", value)))
     clauses = _clauses(value)
     aliases = [
         (start, end) for start, end, clause in clauses if _ALIAS.match(clause) or _CALLED.match(clause)

@@ -11,7 +11,7 @@ from typing import Any
 from bot import contact, topics
 from bot import readback_edits as edits
 from bot.intake import SKIPPED, UNCLEAR, answer_label, text, texts
-from bot.language import Language
+from bot.language import Language, language_named
 from bot.name_corrections import corrected_name, is_name_correction
 
 TRIAGE_KEY = "triage"  # the answers' entry holding the reasons a matter is urgent (codes)
@@ -40,6 +40,14 @@ _FIELD_WORDS: dict[str, tuple[str, ...]] = {
     ),
     "language": ("language", "english", "chinese", "语言", "英文", "英语", "中文"),
 }
+# "前CTO的名字是许锋", "their CEO's name is spelt …": someone else's name is the other party's.
+_THIRD_PARTY_NAME = re.compile(
+    r"(?:前|原)?(?:CTO|CEO|COO|员工|同事|老板|合伙人|经理|总监|对方|他|她|他们|那个人|那家公司|侵权人|被告|竞争对手|客户|供应商|开发商)"
+    r"[^，,。；;]{0,4}?(?:的)?(?:名字|姓名|名称)"
+    r"|\b(?:his|her|their|the\s+(?:other\s+(?:party|side)|ex-?\w+|former\s+\w+|defendant|infringer|competitor"
+    r"|vendor|client|customer|supplier)(?:'s)?|(?:ex-?|former\s+)\w+'s)\s+(?:\w+\s+)?name\b",
+    re.IGNORECASE,
+)
 # "company name" is the company, "对方公司" the other party: the more specific field wins.
 _PRECEDENCE = (
     "counterparty",
@@ -160,12 +168,16 @@ def field_to_correct(message: str, current_name: str | None = None) -> str | Non
         message = "，".join(rest)
     value = message.lower()
     found = {name for name, words in _FIELD_WORDS.items() if any(word in value for word in words)}
+    if _THIRD_PARTY_NAME.search(message):
+        found.add("counterparty")
     if "@" in value:
         found.add("email")
     if "email" in found and "phone" in found and "@" in value:
         found.discard("phone")
-    if re.search(r"英文名|中文名|english name|chinese name", value):
-        found.discard("language")  # "英文名是Lena不是Lina": a name in another script, not a language
+    if re.search(r"英文名|中文名|english name|chinese name", value) or language_named(value) is None:
+        # "英文名是Lena不是Lina": a name in another script; "不要英文", "use the Chinese number": no
+        # language wanted
+        found.discard("language")
     if "phone" in found and "wechat_id" in found and not re.search(r"\d{6,}", value):
         found.discard("phone")
     # "用邮件联系我吧": how to be contacted, unless the message carries a new address or number

@@ -23,6 +23,7 @@ from bot.sources import Fact, Ref, as_of_line
 from bot.sources import bilingual as _text
 
 TOPICS_DIR = Path(__file__).resolve().parent / "knowledge" / "topics"
+SHARED_QUESTIONS = TOPICS_DIR.parent / "questions.yml"
 OUT_OF_SCOPE = "out_of_scope"
 INTENT_PREFIX = "topic_"
 
@@ -61,6 +62,8 @@ class Question:
     text: Text
     options: tuple[Option, ...] = ()
     sensitive: bool = False
+    # a question of every topic (bot/knowledge/questions.yml), asked only after a demand
+    after_demand: bool = False
 
 
 @dataclass(frozen=True)
@@ -154,20 +157,32 @@ def _acknowledge(raw: Mapping[str, Any], where: str) -> dict[str, str]:
     }
 
 
-def parse_topic(raw: Mapping[str, Any], where: str) -> Topic:
-    """Builds a Topic from one knowledge file's content, insisting on both languages."""
-    questions = tuple(
-        Question(
-            key=q["key"],
-            text=_text(q["text"], f"{where} question {q['key']}"),
-            options=tuple(
-                Option(value=str(o["value"]), label=_text(o["label"], f"{where} {q['key']} option"))
-                for o in q.get("options") or []
-            ),
-            sensitive=bool(q.get("sensitive", False)),
-        )
-        for q in raw.get("questions") or []
+def parse_question(q: Mapping[str, Any], where: str) -> Question:
+    return Question(
+        key=q["key"],
+        text=_text(q["text"], f"{where} question {q['key']}"),
+        options=tuple(
+            Option(value=str(o["value"]), label=_text(o["label"], f"{where} {q['key']} option"))
+            for o in q.get("options") or []
+        ),
+        sensitive=bool(q.get("sensitive", False)),
+        after_demand=bool(q.get("after_demand", False)),
     )
+
+
+@lru_cache(maxsize=1)
+def shared_questions() -> tuple[Question, ...]:
+    """The questions every topic may ask after its own (bot/knowledge/questions.yml)."""
+    raw = yaml.safe_load(SHARED_QUESTIONS.read_text(encoding="utf-8")) or []
+    return tuple(parse_question(q, str(SHARED_QUESTIONS)) for q in raw)
+
+
+def parse_topic(raw: Mapping[str, Any], where: str) -> Topic:
+    """Builds a Topic from one knowledge file's content, insisting on both languages; the shared
+    questions it has no question of the same key for follow its own."""
+    own = tuple(parse_question(q, where) for q in raw.get("questions") or [])
+    keys = {q.key for q in own}
+    questions = (*own, *(q for q in shared_questions() if q.key not in keys))
     notes = []
     for n in raw.get("notes") or []:
         fact = parse_fact(n, f"{where} note")

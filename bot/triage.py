@@ -187,7 +187,7 @@ def _deadline(clauses: Sequence[Clause], today: date, deadline_answer: bool) -> 
                 continue
             if negated(clause, when.start) and not threat:
                 continue
-            done = DONE_WITHIN.search(clause.text[: when.start + 1]) or (
+            done = DONE_WITHIN.search(clause.text[: when.start]) or (
                 not when.point and DONE_AFTER.match(clause.text, when.end)
             )
             if done or framed(clause, when.start):
@@ -276,9 +276,34 @@ def assess(message: str, answers: Mapping[str, object] | None = None, today: dat
             found.discard(_CALMING_ANSWERS[code])
         elif isinstance(value, str) and value.strip().lower() not in _EMPTY_ANSWERS:
             deadline_key = key in set(node("deadline_answer_keys"))
-            found |= _findings(value, today, deadline_answer=deadline_key)
+            alone = _findings(value, today, deadline_answer=deadline_key)
+            found |= alone
+            # "还在发" answered about the leak the story told: the story says what is still going on
+            if message and not alone and "ongoing_incident" not in found:
+                found |= {"ongoing_incident"} & (
+                    _findings(f"{message}。{value}", today) - _findings(message, today)
+                )
     reasons = tuple(reason for reason in REASONS if reason in found)
     return Triage("high" if reasons else "normal", reasons)
+
+
+def demand_without_date(message: str, today: date | None = None) -> bool:
+    """The description names a letter, notice or demand asking the user to act ("律师函", "不补交就
+    下架", "a notice telling us to rectify"), or a shop or account closed or frozen, and no deadline:
+    the date is worth asking for. Not when it is told as long ago or settled, nor when the user says
+    there is no hurry."""
+    if not message or not rx("demands").search(normalise(message)):
+        return False
+    today = today or date.today()
+    text = normalise(message)
+    clauses = split_clauses(text, anchored_today(text, today))
+    if not any(c.time != "far_past" and c.has("demands") for c in clauses):
+        return False  # "去年收到过律师函": long ago
+    return not (
+        "deadline" in _findings(message, today)
+        or settled_before(message, today)
+        or user_says_not_urgent(clauses)
+    )
 
 
 @functools.lru_cache(maxsize=1)
@@ -314,7 +339,7 @@ def _second_reading(message: str, today: date) -> set[str]:
         return set()
     today = anchored_today(text, today)
     clauses = split_clauses(text, today)
-    if user_says_not_urgent(clauses):
+    if user_says_not_urgent(clauses) or any(rx(path).search(text) for path in node("second_reader.veto")):
         return set()
     deferred = rules_defer(message)
     found = reader().reasons(message, triage_model.DEFERRED_AT if deferred else triage_model.URGENT_AT)

@@ -56,10 +56,14 @@ def authority_contacts(clause: Clause, detained: Sequence[Hit] = ()) -> Iterator
     for match in rx("authority.intrinsic").finditer(clause.text):
         if real(clause, match.start()) and not platform and not non_state and not taking(match):
             yield Hit("authority_contact", clause.offset + match.start())
+    # "nothing came of it": the settling words hold the act's own word
+    settling = [m.span() for m in rx("authority.resolved").finditer(clause.text)]
     if authority and not commercial:
         for match in rx("authority.with_authority").finditer(clause.text):
-            if not taking(match) and not visit_for_detention(match) and real(clause, match.start()):
-                yield Hit("authority_contact", clause.offset + match.start())
+            inside = any(start <= match.start() < end for start, end in settling)
+            if inside or taking(match) or visit_for_detention(match) or not real(clause, match.start()):
+                continue
+            yield Hit("authority_contact", clause.offset + match.start())
     for match in rx("authority.received").finditer(clause.text):
         # What arrived may be named further on in the sentence ("收到通知，如果…不答复，将吊销…").
         at = clause.in_sentence + match.start()

@@ -245,11 +245,15 @@ def times(text: str, today: date) -> list[When]:
 
 
 # "it was fixed within a day", "restored everything within two days": a duration of something
-# already done.
+# already done (not "will be closed within 3 days").
 DONE_WITHIN = re.compile(
-    r"\b(?:(?:was|were|been|got)\s+\w+(?:ed|en)|(?:restored|fixed|recovered|contained|revoked|removed|"
-    r"resolved|patched|cleaned|stopped|repaired|rebuilt)(?:\s+(?:everything|it|them|all|the\s+\w+))?)\s+"
-    r"(?:with)?in\s*$",
+    r"\b(?:(?:was|were|been|got)\s+\w+(?:ed|en)|(?:was|were|came|got\s+(?:it|them))\s+back|(?<!\bbe\s)(?<!\bget\s)(?<!\bgets\s)(?<!\bto\s)(?<!\bwill\s)(?:restored|fixed|recovered|contained|revoked|removed|"
+    r"resolved|patched|cleaned|stopped|repaired|rebuilt|reset|rotated|changed|blocked|replaced|"
+    r"reinstalled|refunded|handled|sorted(?:\s+out)?|dealt\s+with|"
+    r"(?:shut|took|taken|pulled)\s+(?:(?:it|them|everything|(?:the|our)\s+\w+)\s+)?(?:down|offline)|"
+    r"found|caught|detected|discovered|identified|traced)"
+    r"(?:\s+(?:everything|it|them|all|(?:the|our|every|each|all\s+the|all\s+our)\s+\w+))?)\s+"
+    r"(?:(?:with)?in\s*)?$",
     re.IGNORECASE,
 )
 # "两天内就恢复了系统", "半小时内就吊销了": the same told in Chinese, after the duration.

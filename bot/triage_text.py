@@ -122,6 +122,9 @@ def split_clauses(message: str, today: date) -> list[Clause]:
             elif previous is not None:
                 now = clause.has("incident.continuing") or clause.has("time.present")
                 clause.time = None if now else previous.time
+            if clause.time is None and clauses and rx("time.anaphoric").search(text):
+                # "去年3月丢了电脑。当时报了警": "当时" is the time told before
+                clause.time = next((c.time for c in reversed(clauses) if c.time), None)
             clauses.append(clause)
             previous = clause
     return clauses

@@ -89,6 +89,10 @@ _FUNCTION_WORDS = frozenset(
         "not",
     ]
 )
+# a negation just before a word: the story denies it ("nothing ongoing", "not yet filed", "没有泄露")
+_NEGATED = re.compile(
+    r"(?:\b(?:no|not|nothing|never|none|without)\s+(?:\w+\s+)?|n't\s+(?:\w+\s+)?|[没不未无非])$"
+)
 
 
 @dataclass
@@ -121,9 +125,16 @@ class PersonaUser:
         real = [c for c in chips if not re.match(r"(?i)skip|跳过", c["title"])]
         story = " ".join([self.persona["opening"], *(self.persona.get("details") or [])]).lower()
 
+        def said(word: str) -> bool:
+            """The story uses the word, not only after a negation ("nothing ongoing", "没有泄露")."""
+            return any(
+                not _NEGATED.search(story[max(0, m.start() - 10) : m.start()])
+                for m in re.finditer(re.escape(word), story)
+            )
+
         def overlap(chip: dict[str, str]) -> int:
             words = re.findall(r"[a-z]{4,}|[\u4e00-\u9fff]{2}", chip["title"].lower())
-            return sum(word in story for word in words if word not in _FUNCTION_WORDS)
+            return sum(said(word) for word in words if word not in _FUNCTION_WORDS)
 
         unsure = [
             c for c in real if re.search(r"(?i)not sure|unsure|don't know|不确定|不清楚|不知道", c["title"])

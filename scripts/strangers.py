@@ -4,7 +4,7 @@ is then read from the leads database and checked (topic, urgency, language, E.16
 email, name, consent). Prints the figures, writes every failing transcript, draws
 docs/strangers.png, and fails below `--min-pass`.
 
-    .venv/bin/python -m scripts.strangers [--min-pass 0.9] [--only zh-07]
+    .venv/bin/python -m scripts.strangers [--min-pass 0.9] [--only zh-07,en-03]
 """
 
 from __future__ import annotations
@@ -110,13 +110,14 @@ def main(argv: list[str]) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--min-pass", type=float, default=0.0, help="share of correct leads required")
-    parser.add_argument("--only", help="one persona id")
+    parser.add_argument("--only", help="persona ids, comma-separated")
     parser.add_argument("--personas", type=Path, help="a folder of users_*.yml (default: tests/strangers)")
     parser.add_argument("--chart", default=str(PROJECT_ROOT / "docs" / "strangers.png"))
     parser.add_argument("--out", default=str(PROJECT_ROOT / "var" / "results" / "strangers"))
     parser.add_argument("--workers", type=int, default=3)
     args = parser.parse_args(argv)
-    personas = [p for p in load_personas(args.personas) if not args.only or p["id"] == args.only]
+    only = set(args.only.split(",")) if args.only else None
+    personas = [p for p in load_personas(args.personas) if only is None or p["id"] in only]
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     results: list[dict[str, Any]] = []

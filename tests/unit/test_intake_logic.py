@@ -1,11 +1,17 @@
 """The intake's domain logic: questions, answers, the read-back and its corrections."""
 
+from datetime import date
+
 import pytest
 
-from bot import answers, intake, readback, topics
+from bot import answers, intake, readback, topics, triage
 from bot.replies import Said
 
 MEANING = {"affirm": "yes", "deny": "no", "dont_know": "dont_know"}
+
+
+def triage_assess(story, answers):
+    return triage.assess(story, answers, today=date(2026, 11, 25))
 
 
 def heard(raw, choice=None, intent=None):
@@ -17,12 +23,42 @@ def question(code, key):
 
 
 def test_urgent_matters_keep_only_the_essential_questions():
+    """Of their own; the question every topic asks after a demand with no date stays."""
     assert [q.key for q in intake.questions_for("data_breach", "high")] == [
         "ongoing_or_contained",
         "affected_data",
         "regulators_involved",
+        "deadline",
     ]
-    assert len(intake.questions_for("ip", "high")) == intake.URGENT_QUESTIONS
+    own = [q for q in intake.questions_for("ip", "high") if not q.after_demand]
+    assert len(own) == intake.URGENT_QUESTIONS
+
+
+@pytest.mark.parametrize(
+    ("story", "asked"),
+    [
+        ("对方公司发来律师函，说我们交付晚了要赔钱", True),
+        ("平台通知我们补交许可证，不补就下架", True),
+        ("Our vendor sent a letter telling us to pay the disputed invoice or they will cut us off", True),
+        ("The app store wrote to us asking us to remove the chat feature", True),
+        ("律师函要求我们10天内回复", False),  # the date is told: it is read, not asked
+        ("客户一直拖着尾款不给", False),  # no demand made of the user
+        ("We are drafting a licence agreement", False),
+    ],
+)
+def test_a_demand_with_no_date_is_asked_for_its_date_after_the_topics_questions(story, asked):
+    answers = {q.key: "x" for q in topics.get("contract").questions if not q.after_demand}
+    question = intake.next_question("contract", "normal", answers, story=story)
+    assert (question is not None and question.key == "deadline") is asked
+    # the date answered is read as one: within days, the matter is urgent
+    if asked:
+        assert triage_assess(story, {**answers, "deadline": "下周五之前"}).urgency == "high"
+
+
+def test_a_topic_with_a_deadline_question_of_its_own_keeps_its_own():
+    keys = [q.key for q in topics.get("investigation").questions]
+    assert keys.count("deadline") == 1
+    assert not next(q for q in topics.get("investigation").questions if q.key == "deadline").after_demand
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@ Chinese name, a language named inside an answer do not."""
 
 import pytest
 
-from bot.language import conversation_language, requested_language
+from bot.language import conversation_language, language_named, requested_language
 
 
 @pytest.mark.parametrize(
@@ -69,3 +69,34 @@ def test_the_gate_keeps_a_name_given_in_another_language_as_an_answer():
     assert gated("中文名叫马可") == "inform"
     assert gated("please reply in Chinese") == "switch_language"
     assert gated("说中文吧") == "switch_language"
+
+
+@pytest.mark.parametrize(
+    ("typed", "current"),
+    [
+        ("My wife is in Irkutsk and doesn't speak Chinese at all, so please keep it simple", "en"),
+        ("We can't write Chinese, sorry", "en"),
+        ("For the mobile, use Chinese one: 13512345678", "en"),
+        ("please use Chinese 18600001111 instead of the Kazakh number", "en"),
+        ("联系人那里写拼音就行，别用英文", "zh"),
+        ("我们不会说英语", "zh"),
+    ],
+)
+def test_a_language_refused_or_a_thing_qualified_is_no_request(typed, current):
+    """ "I don't speak Chinese" is said in English to be answered in English; "the Chinese one" is a
+    phone number; "别用英文" keeps Chinese."""
+    assert requested_language(typed) is None
+    assert conversation_language(current, typed) == current
+
+
+@pytest.mark.parametrize(
+    ("typed", "language"),
+    [
+        ("I can't read Chinese characters, please speak English", "en"),
+        ("不要用英文了，还是说中文吧", "zh"),
+        ("语言改成英文", "en"),
+        ("language: Chinese", "zh"),
+    ],
+)
+def test_the_language_wanted_is_the_one_not_refused(typed, language):
+    assert language_named(typed) == language

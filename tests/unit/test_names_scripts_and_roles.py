@@ -51,6 +51,31 @@ def test_a_name_in_both_scripts_is_one_canonical_form(raw, expected):
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
+        ("欧阳明 英文名Simon", "欧阳明（Simon）"),
+        ("潘晓东 英文名Dan 同事都叫我Dan", "潘晓东（Dan）"),
+        ("邵婷，Tina也行", "邵婷（Tina）"),
+        ("韩冰，在外企大家都叫我Bella", "韩冰（Bella）"),
+        ("米拉，俄语名字 Mila Sokolova", "米拉（Mila Sokolova）"),
+        ("Oleg Ivanov. My Chinese name is 奥列格", "奥列格（Oleg Ivanov）"),
+        ("Dr. Wei Zhang", "Wei Zhang"),
+        ("彭涛，叫我老彭就行", "彭涛"),
+        ("彭涛，Tom或者Tommy都行", "彭涛"),
+        ("我叫朴智妍，英文 Jiyeon Park", "朴智妍（Jiyeon Park）"),
+        ("高桥诚，英文写Makoto Takahashi", "高桥诚（Makoto Takahashi）"),
+        ("我叫安娜，全名 Anna Sidorova", "安娜（Anna Sidorova）"),
+        ("Dmitry Orlov, in the office everyone calls me 德米特里", "德米特里（Dmitry Orlov）"),
+        ("英文名 Grace Wu", "Grace Wu"),
+    ],
+)
+def test_a_latin_name_the_user_also_goes_by_is_kept_beside_the_chinese_one(raw, expected):
+    """One Latin name offered beside a Chinese-script name, however introduced (a label after a space,
+    "X也行", "…都叫我X"), is kept in the canonical form; a Chinese nickname is not, nor two choices."""
+    assert name_of(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
         ("Kevin 周", "Kevin 周"),  # no full name in either script
         ("邓立（英文名Eric）", "邓立（Eric）"),  # convention: the only Latin name, labelled, is kept
         ("Sun Yu, chinese name 小雨", "Sun Yu"),  # 小雨: a nickname
@@ -263,3 +288,29 @@ def test_a_confirmation_never_corrects_a_name_in_both_scripts(current, message):
 
 def test_a_confirmation_that_explains_a_character_changes_nothing():
     assert readback.corrected_value("name", "对，刘玮，王字旁的玮", "刘玮") in (None, "刘玮")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("杨老汉，杨建民", "杨建民"),
+        ("刘大夫，我叫刘春生", "刘春生"),
+        ("我是她妈，孙秀兰", "孙秀兰"),
+        ("孩子他爸 马国强", "马国强"),
+        ("风控专员 罗丹", "罗丹"),
+    ],
+)
+def test_an_address_form_a_relation_or_a_role_before_the_name_is_no_name(raw, expected):
+    assert name_of(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "前员工的名字是赵磊，不是赵雷",
+        "the former CTO's name is Lin Tao, not Lin Tai",
+        "对方公司名称少了个字",
+    ],
+)
+def test_a_correction_of_someone_elses_name_is_the_other_partys(typed):
+    assert readback.field_to_correct(typed, "王海峰") == "counterparty"

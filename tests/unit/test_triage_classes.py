@@ -702,3 +702,47 @@ def test_a_penalty_answered_after_a_settled_or_far_off_story(message, urgent):
     """The penalty the user taps ("received: penalty") counts only while the matter is live."""
     judged = triage.assess(message, {"received": "penalty"}, today=TODAY)
     assert (judged.urgency == "high") is urgent
+
+
+# ---------------------------------------------------------------- done within a time, said after
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Someone got into our mail server in spring; we changed every password within a day",
+        "The ransomware was found on Monday and our team reset the servers within hours",
+        "It was spotted in April and we took the site offline within two days",
+    ],
+)
+def test_how_fast_something_was_done_is_no_deadline(message):
+    assert "deadline" not in reasons(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "The notice says we must change the privacy policy within five days",
+        "We have to take the page down within two days or face a fine",
+    ],
+)
+def test_what_must_be_done_within_days_is_one(message):
+    assert "deadline" in reasons(message)
+
+
+# ---------------------------------------------------------------- "at the time" points back
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "前年夏天店里的收银电脑被偷了。当时也报过案，后来一直没消息，现在想完善一下数据管理制度",
+        "Two years ago an intern lost a USB stick with customer files. At the time we told the police; nothing came of it",
+    ],
+)
+def test_a_report_made_back_then_is_of_then(message):
+    assert reasons(message) == set()
+
+
+def test_a_report_made_today_is_of_today():
+    assert "authority_contact" in reasons("今天上午服务器被入侵了，当时就报了警，警察说明天来取证")
