@@ -151,7 +151,9 @@ def _scan(text: str) -> list[_Hit]:
             continue
         take(_Hit("wechat", match.start(), match.end(), wechat))
     for match in PHONE_CANDIDATE.finditer(work):
-        region = region_named(work[max(0, match.start() - 12) : match.start()])
+        region = region_named(
+            work[max(0, match.start() - 12) : match.start()], work[match.end() : match.end() + 20]
+        )
         for start, end, phone in split_numbers(match.group(0), match.start(), region):
             if not not_a_phone(work, start, end):
                 labelled = bool(PHONE_LABEL.search(work[max(0, start - 16) : start]))

@@ -79,9 +79,21 @@ _REGIONS = (
 )
 
 
-def region_named(before: str) -> str | None:
-    """The region a number is said to be from, in the words just before it."""
-    return next((code for code, pattern in _REGIONS if pattern.search(before)), None)
+# "010-5528-3391 Korea number", "8 914 123 45 67（俄罗斯号）": the place said right after the number
+_NUMBER_WORDS = re.compile(
+    r"^[\s,，:：-]*[(（]?\s*(?:the\s+)?(?P<place>[^\d,，;；。()（）]{2,12}?)\s*(?:mobile|number|phone|cell|号码?|手机|电话)",
+    re.I,
+)
+
+
+def region_named(before: str, after: str = "") -> str | None:
+    """The region a number is said to be from, in the words just before it or in a "<place> number"
+    right after it."""
+    found = next((code for code, pattern in _REGIONS if pattern.search(before)), None)
+    said_after = _NUMBER_WORDS.match(after)
+    if found is None and said_after:
+        found = next((code for code, pattern in _REGIONS if pattern.search(said_after.group("place"))), None)
+    return found
 
 
 def read_number(text: str, region: str | None = None) -> Number | Problem:
@@ -96,6 +108,15 @@ def read_number(text: str, region: str | None = None) -> Number | Problem:
     if "+" in digits[1:]:
         return Problem("phone_invalid")
     number = _parse_number(digits)
+    # A place said with the number wins over a Chinese reading, unless it is a Chinese mobile
+    # ("韩国号 010-5528-3391" is Korean, though 010 is also Beijing's area code).
+    chinese_mobile = number is not None and str(number.national_number).startswith("1") and len(digits) == 11
+    if not plus and region and region != "CN" and not (chinese_mobile and not digits.startswith("0")):
+        try:
+            local = phonenumbers.parse(digits, region)
+        except phonenumbers.NumberParseException:
+            local = None
+        number = local if local is not None and phonenumbers.is_valid_number(local) else number
     if not plus and region and (number is None or not phonenumbers.is_valid_number(number)):
         try:
             local = phonenumbers.parse(digits, region)

@@ -27,11 +27,20 @@ _EXPLAINED_ZH = EXPLAINED
 _EXPLAINED_EN = re.compile(
     r"\s*(?:\bwith an? [A-Za-z]\b|\bspelled\s+(?:[A-Za-z][\s\-]){2,}[A-Za-z]\b|\bas in \w+)", re.IGNORECASE
 )
-_LEAD_ZH = re.compile(r"^(?:.*?(?:名字|姓名|应该是|应是|改成|改为|换成|其实是|正确的是|就是|我叫|叫|是))+")
+_LEAD_ZH = re.compile(
+    r"^(?:.*?(?:名字|姓名|应该是|应是|改成|改为|换成|其实是|正确的是|就是|我叫|叫|是|只写|就写|写成))+"
+)
+# "名字只写佐藤健就好，不要英文", "just write Anna Lee, no Chinese name": the name in one script only
+_ONE_SCRIPT = re.compile(
+    r"只写|只要|只留|不要(?:英文|中文|拼音)|不用(?:英文|中文|拼音)|去掉(?:英文|中文|拼音)|"
+    r"\b(?:only|just)\s+(?:write|put|keep|use)\b|\bno\s+(?:english|chinese)\s+name\b|\bdrop\s+the\s+(?:english|chinese)\b",
+    re.IGNORECASE,
+)
+_DONE_ZH = re.compile(r"(?:就好|就行|就可以|即可)$")
 _LEAD_EN = re.compile(
     r"^(?:(?:sorry|oops|actually|no|yes|well|so|i mean|it'?s|it is|that'?s|that is|should be|"
     r"(?:my |the )?(?:full |first |last |family |given |middle |sur)?names?(?:'s)?(?: is| should be| was)?|"
-    r"change (?:it )?to|spelled|spelt|is)\b[\s,:]*)+",
+    r"change (?:it )?to|spelled|spelt|is|please|pls|just|only|write|put|use|keep|(?:write|put) (?:it|my name|the name) as|as)\b[\s,:]*)+",
     re.IGNORECASE,
 )
 _NOT_EN = re.compile(
@@ -156,7 +165,7 @@ def _clause_name(clause: str) -> str | None:
     bare = _LEAD_ZH.sub("", value) if re.search(f"[{_CJK}]", value) else value
     if _EXPLAINED_ZH.fullmatch(bare) or bare in _EXPLAINED:
         return None
-    value = _LEAD_EN.sub("", bare).strip(" \"'“”")
+    value = _DONE_ZH.sub("", _LEAD_EN.sub("", bare).strip(" \"'“”"))
     if not value or all(w.lower() in _OTHER for w in re.findall(_WORD, value)) and not is_cjk(value[:1]):
         return None
     if len(value) == 1:
@@ -192,6 +201,10 @@ def corrected_name(message: str, current: str | None = None) -> str | None:
                 break
     if not found:
         return None
+    if _ONE_SCRIPT.search(text):
+        (cjk, latin), said = _scripts(found), " ".join(text.split())
+        found = cjk if cjk and cjk in said and not (latin and latin in said) else found
+        found = latin if latin and latin in said and not (cjk and cjk in said) else found
     checked = contact.parse_name(found)
     return None if isinstance(checked, contact.Problem) else as_written(checked)
 

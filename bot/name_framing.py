@@ -156,6 +156,7 @@ def _after_redo(value: str) -> str:
 
 _ROLES_ZH = sorted(words("roles_zh"), key=len, reverse=True)
 _DEPT_ZH = sorted(words("dept_endings_zh"), key=len, reverse=True)
+_ROLE_ENDINGS_ZH = sorted(words("role_endings_zh"), key=len, reverse=True)
 _ROLE_FRAME_ZH = re.compile(rf"^(?:{alternation(words('role_frames_zh'))})")
 _ROLE_AFTER_ZH = re.compile(rf"(?:{alternation(words('role_after_zh'))})$")
 _ROLES_EN = {w.lower() for w in words("roles_en")}
@@ -173,6 +174,16 @@ def _role_words_zh(rest: str) -> bool:
         stem = re.fullmatch(rf"[{_CJK}A-Za-z]+", rest[:size])
         if ending and stem and _role_words_zh(rest[size + len(ending) :]):
             return True
+    for size in range(2, min(len(rest), 5) + 1):  # "项目经理", "区域总监"
+        ending = next((e for e in _ROLE_ENDINGS_ZH if rest[size:].startswith(e)), None)
+        stem = re.fullmatch(rf"[{_CJK}]+", rest[:size])
+        if (
+            ending
+            and stem
+            and not looks_like_name(stem.group())
+            and _role_words_zh(rest[size + len(ending) :])
+        ):
+            return True  # not "宋志远经理": a name with a title
     return False
 
 
@@ -207,6 +218,7 @@ def _role_then_name(clause: str) -> str | None:
 
 
 def _named(text: str) -> bool:
+    text = re.sub(r"\s*[（(][^）)（(]*[）)]\s*$", "", text) or text  # "贺晨（Chen He）": the name before
     return (
         not isinstance(parse_name_answer(text)[0], Problem)
         or _scripted(text) is not None
@@ -217,10 +229,15 @@ def _named(text: str) -> bool:
 def _role_tokens(clause: str) -> str:
     """A clause without a role said beside the name with no comma: "财务部 赵敏", "孙浩然 信息科的",
     "HR 杨女士", "Olga Ivanova head of legal" -> the name."""
-    tokens = clause.split()
+    # a name in both scripts stays one token ("法务 贺晨（Chen He）")
+    tokens = [
+        t.replace("\u00a0", " ")
+        for t in re.sub(r"[（(][^）)（(]*[）)]", lambda m: m.group().replace(" ", "\u00a0"), clause).split()
+    ]
     for k in range(len(tokens) - 1, 0, -1):
-        if is_role(" ".join(tokens[:k])) and _named(" ".join(tokens[k:])):
-            return " ".join(tokens[k:])
+        rest = _GIVEN.sub("", " ".join(tokens[k:]), count=1)  # "我是他妈妈 叫刘桂芝"
+        if is_role(" ".join(tokens[:k])) and _named(rest):
+            return rest
     for k in range(1, len(tokens)):
         head = " ".join(tokens[:k])
         latin_only = not re.search(rf"[{_CJK}]", head)
@@ -470,6 +487,13 @@ def reframe(text: str) -> str:
         value = value[before.end() :]
     value = _ALIAS_PAREN.sub(_alias_paren, value)
     value = _SCRIPT_BEFORE.sub("", value, count=1)  # "英文名 Tom Lee": the label is no name
+    given = _GIVEN.match(value)  # "写陈薇（Vivian）", "我叫王芳"
+    if given and re.match(rf"\s*[{_CJK}]", value[given.end() :]):
+        value = value[given.end() :]
+    # "匿名可以吗……算了 刘洋": what comes after "never mind" is the answer
+    dropped = list(re.finditer(r"(?:还是)?算了[\s,，。.…!！]*", value))
+    if dropped and value[dropped[-1].end() :].strip():
+        value = value[dropped[-1].end() :]
     value = _after_redo(value)
     clauses = _clauses(value)
     for index, (_, end, clause) in enumerate(clauses):  # the real name, said as one, wins

@@ -375,3 +375,18 @@ def test_a_labelled_company_must_look_like_a_name():
 def test_a_command_with_a_number_is_still_a_command():
     assert not contact.is_contact_details_message("删除我的数据 13904512233")
     assert not contact.is_contact_details_message("stop 13904512233")
+
+
+@pytest.mark.parametrize(
+    ("typed", "phone"),
+    [
+        ("010-2233-4455 (Korean number)", "+821022334455"),
+        ("韩国手机 010 2233 4455", "+821022334455"),
+        ("8 921 765 43 21, Russian mobile", "+79217654321"),
+        ("010-2233-4455", "+861022334455"),  # Beijing, when no place is said
+        ("13912345678 中国手机", "+8613912345678"),
+        ("台湾手机 0912-345-678", "+886912345678"),
+    ],
+)
+def test_a_number_in_its_national_form_is_read_as_the_place_said_before_or_after_it(typed, phone):
+    assert contact.parse_methods(typed).found["phone"] == phone

@@ -298,6 +298,13 @@ def test_a_confirmation_that_explains_a_character_changes_nothing():
         ("我是她妈，孙秀兰", "孙秀兰"),
         ("孩子他爸 马国强", "马国强"),
         ("风控专员 罗丹", "罗丹"),
+        ("校长 孔令华", "孔令华"),
+        ("驻华代表 康宁", "康宁"),
+        ("翻译兼秘书 葛丽", "葛丽"),
+        ("我是他奶奶 叫董秀英", "董秀英"),
+        ("写 邹静（Jing Zou）", "邹静（Jing Zou）"),
+        ("不想留名……算了 苗青", "苗青"),
+        ("宋志远经理", "宋志远"),
     ],
 )
 def test_an_address_form_a_relation_or_a_role_before_the_name_is_no_name(raw, expected):
@@ -314,3 +321,19 @@ def test_an_address_form_a_relation_or_a_role_before_the_name_is_no_name(raw, ex
 )
 def test_a_correction_of_someone_elses_name_is_the_other_partys(typed):
     assert readback.field_to_correct(typed, "王海峰") == "counterparty"
+
+
+@pytest.mark.parametrize(
+    ("typed", "current", "expected"),
+    [
+        ("名字只写金敏浩就行，不要英文", "金敏浩（Minho Kim）", "金敏浩"),
+        ("请只写张伟，去掉拼音", "张伟（Zhang Wei）", "张伟"),
+        ("名字写错了，是刘洋不是刘阳", "刘阳（Liu Yang）", "刘洋（Liu Yang）"),
+        ("Please write my name as Minjun Lee", "Lee Min-jun", "Minjun Lee"),
+        ("name should be just Robert Hale", "Bob (Robert) Hale", "Robert Hale"),
+    ],
+)
+def test_a_correction_keeping_one_script_keeps_only_it(typed, current, expected):
+    from bot.name_corrections import corrected_name
+
+    assert corrected_name(typed, current) == expected

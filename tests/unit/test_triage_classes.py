@@ -746,3 +746,21 @@ def test_a_report_made_back_then_is_of_then(message):
 
 def test_a_report_made_today_is_of_today():
     assert "authority_contact" in reasons("今天上午服务器被入侵了，当时就报了警，警察说明天来取证")
+
+
+# ---------------------------------------------------------------- accused of a leak, not leaking
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "有个会员投诉我们泄露了她的手机号，现在要我们道歉，我们查了系统没发现问题",
+        "去年一个顾客举报我司泄露信息，后来没下文，现在想补一份隐私政策",
+    ],
+)
+def test_an_accusation_of_a_leak_is_no_leak_going_on(message):
+    assert "ongoing_incident" not in reasons(message)
+
+
+def test_a_leak_said_to_go_on_still_is():
+    assert "ongoing_incident" in reasons("客户说我们泄露了他的信息，我们一查数据还在往外流")
