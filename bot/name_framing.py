@@ -92,7 +92,7 @@ _QUOTED = re.compile(
     rf"(?<=[{_LETTER}{_CJK}])(?:\s+[\"'‘«]|\s*[“「])\s*[{_LETTER}{_CJK}][^\"'“”‘’«»「」]{{0,20}}?[\"'”’»」]\s*(?=[{_LETTER}{_CJK},，;；。]|$)"
 )
 # "我姓刘" / "姓何" as a clause of its own ("姓名" is a field label, not "姓").
-_SURNAME_CLAUSE = re.compile(rf"^\s*(?:我|本人)?姓(?!名)\s*(?P<surname>[{_CJK}]{{1,2}})\s*[。.]?\s*$")
+_SURNAME_CLAUSE = re.compile(rf"^\s*(?:我|本人|敝)?姓(?!名)\s*(?P<surname>[{_CJK}]{{1,2}})\s*[。.]?\s*$")
 _TITLE_BEFORE = re.compile(rf"^(?:{alternation(words('titles_before'))}\.?\s+)+", re.IGNORECASE)
 _TITLE_AFTER = re.compile(rf"(?:\s*,)?\s+{alternation(words('titles_after'))}\.?$", re.IGNORECASE)
 _TITLES_ZH = sorted(words("titles_zh"), key=len, reverse=True)
@@ -309,6 +309,9 @@ def _without_address(value: str) -> str:
     if surname and is_cjk(surname[0]) and tail.strip() and _names_surname(tail, surname) and _named(tail):
         return (tail + value[end:]).strip()  # "老马 马德胜"
     surname = _address_surname(first)
+    if surname is None:  # "我是商务部的小郑，郑雨桐": the address form ends the clause
+        ending = re.search(rf"[老小阿](?P<s>[{_CJK}])\s*$", first)
+        surname = ending.group("s") if ending else None
     if surname and len(clauses) > 1 and _names_surname(clauses[1][2], surname):
         return value[clauses[1][0] :].strip()
     return value
@@ -373,7 +376,7 @@ def _scripted(clause: str, *, trusted: bool = False) -> _Scripted | None:
     for pattern in (_SCRIPT_BEFORE, _SCRIPT_AFTER):
         value, count = pattern.subn("", value)
         labelled = labelled or count > 0
-    value = value.strip(" \"'“”")
+    value = re.sub(r"^(?:or|或者|或)\s*", "", value.strip(" \"'“”.。!！"), flags=re.IGNORECASE)  # "or 陈立奥"
     if re.fullmatch(rf"[{_CJK}·•]+", value):
         size = len(value.replace("·", "").replace("•", ""))
         if size < 2 or size > 8 or _NICKNAME_ZH.match(value) or value in _NOT_NAMES:

@@ -65,6 +65,8 @@ def test_a_name_in_both_scripts_is_one_canonical_form(raw, expected):
         ("我叫安娜，全名 Anna Sidorova", "安娜（Anna Sidorova）"),
         ("Dmitry Orlov, in the office everyone calls me 德米特里", "德米特里（Dmitry Orlov）"),
         ("英文名 Grace Wu", "Grace Wu"),
+        ("Max Fischer, or 费马克 if you need chinese", "费马克（Max Fischer）"),
+        ("Nina Weber, head of HR. My Chinese name is 韦妮娜.", "韦妮娜（Nina Weber）"),
     ],
 )
 def test_a_latin_name_the_user_also_goes_by_is_kept_beside_the_chinese_one(raw, expected):
@@ -305,6 +307,8 @@ def test_a_confirmation_that_explains_a_character_changes_nothing():
         ("写 邹静（Jing Zou）", "邹静（Jing Zou）"),
         ("不想留名……算了 苗青", "苗青"),
         ("宋志远经理", "宋志远"),
+        ("我是财务部的小孟，孟佳琪。", "孟佳琪"),
+        ("敝姓包，包文静，文静花店的店主", "包文静"),
     ],
 )
 def test_an_address_form_a_relation_or_a_role_before_the_name_is_no_name(raw, expected):

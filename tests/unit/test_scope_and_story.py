@@ -80,35 +80,6 @@ def test_the_scope_guard_turns_only_a_doubtful_refusal_into_the_topic_buttons(te
     assert intent in [r["name"] for r in message.get("intent_ranking")]
 
 
-@pytest.mark.parametrize(
-    ("text", "intent", "expected"),
-    [
-        # an order with a deadline, an inspection, a penalty from an authority: answering it
-        (
-            "区网安大队昨天来检查，说门户网站没做等保，开了限期整改通知书",
-            "topic_cybersecurity",
-            "topic_investigation",
-        ),
-        (
-            "The communications administration wrote that our shop site has no filing; fix it within 7 days",
-            "topic_icp",
-            "topic_investigation",
-        ),
-        ("市场监管局因为直播间的广告用语罚了我们两万", "topic_ecommerce", "topic_investigation"),
-        # duties asked about, an authority's order long settled, or no authority at all
-        ("公安让我们做等保备案，三级怎么定？", "topic_cybersecurity", "topic_cybersecurity"),
-        ("前年被通信管理局责令整改过，早就整改完了，现在想换服务器", "topic_icp", "topic_icp"),
-        ("Do we need an ICP licence to take payments on our site?", "topic_icp", "topic_icp"),
-        # a breach stays a breach, whoever is involved
-        ("黑客入侵了数据库，警察今天来取证了", "topic_data_breach", "topic_data_breach"),
-    ],
-)
-def test_a_duty_topic_with_an_authoritys_order_received_is_an_investigation(text, intent, expected):
-    (message,) = ScopeGuard().process([_parsed(text, intent)])
-    assert message.get("intent")["name"] == expected
-    assert message.get("intent_ranking")[0]["name"] == expected
-
-
 # ---------------------------------------------------------------- the story
 
 
