@@ -11,7 +11,7 @@ VENV_STAMP := $(VENV)/.installed-stamp
 SPACY_MODEL := models/spacy_lawbot/meta.json
 MODEL := models/lawbot.tar.gz
 TRAINING_INPUTS := config.yml $(shell find domain data -name '*.yml') \
-                   bot/rasa/nlu.py $(SPACY_MODEL)
+                   bot/rasa/nlu.py bot/rasa/topic_reader.py $(SPACY_MODEL)
 RESULTS := var/results
 STRANGERS_MIN_PASS ?= 0.88
 

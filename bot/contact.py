@@ -152,7 +152,7 @@ def _scan(text: str) -> list[_Hit]:
         take(_Hit("wechat", match.start(), match.end(), wechat))
     for match in PHONE_CANDIDATE.finditer(work):
         region = region_named(
-            work[max(0, match.start() - 12) : match.start()], work[match.end() : match.end() + 20]
+            work[max(0, match.start() - 20) : match.start()], work[match.end() : match.end() + 20]
         )
         for start, end, phone in split_numbers(match.group(0), match.start(), region):
             if not not_a_phone(work, start, end):
@@ -201,12 +201,17 @@ def _preferred(hits: list[_Hit]) -> list[_Hit]:
     )
 
 
+# "一三八四五一六七七二零": a number written in Chinese numerals, digit by digit (seven or more)
+_CHINESE_DIGITS = re.compile(r"[零〇一二三四五六七八九幺]{7,}")
+_DIGIT_OF = str.maketrans("零〇一二三四五六七八九幺", "001234567891")
+
+
 def parse_methods(text: str) -> ContactMethods:
     """Every way to reach the user found in one message: "13812345678, li@example.com, 微信 li_wei88".
 
     A phone-like or email-like fragment that fails validation becomes a problem; a bare
     word that looks like a WeChat ID counts only when labelled or when nothing else is given."""
-    folded = fold(text)
+    folded = _CHINESE_DIGITS.sub(lambda m: m.group().translate(_DIGIT_OF), fold(text))
     hits = _scan(folded)
     methods = ContactMethods(wechat_same_as_phone=any(h.kind == "same" for h in hits))
     for hit in hits:

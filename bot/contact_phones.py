@@ -86,11 +86,14 @@ _NUMBER_WORDS = re.compile(
 )
 
 
+_PLACE_IN_BRACKETS = re.compile(r"^\s*[(（]\s*(?P<place>[^\d()（）]{2,12}?)\s*[)）]")
+
+
 def region_named(before: str, after: str = "") -> str | None:
     """The region a number is said to be from, in the words just before it or in a "<place> number"
     right after it."""
     found = next((code for code, pattern in _REGIONS if pattern.search(before)), None)
-    said_after = _NUMBER_WORDS.match(after)
+    said_after = _NUMBER_WORDS.match(after) or _PLACE_IN_BRACKETS.match(after)
     if found is None and said_after:
         found = next((code for code, pattern in _REGIONS if pattern.search(said_after.group("place"))), None)
     return found

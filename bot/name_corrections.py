@@ -32,14 +32,14 @@ _LEAD_ZH = re.compile(
 )
 # "名字只写佐藤健就好，不要英文", "just write Anna Lee, no Chinese name": the name in one script only
 _ONE_SCRIPT = re.compile(
-    r"只写|只要|只留|不要(?:英文|中文|拼音)|不用(?:英文|中文|拼音)|去掉(?:英文|中文|拼音)|"
+    r"只写|只要|只留|^名字(?:就|只)?写(?!错|反|成了)|写[^，,。]{1,8}就(?:可以|行|好)|不要(?:英文|中文|拼音)|不用(?:英文|中文|拼音)|去掉(?:英文|中文|拼音)|"
     r"\b(?:only|just)\s+(?:write|put|keep|use)\b|\bno\s+(?:english|chinese)\s+name\b|\bdrop\s+the\s+(?:english|chinese)\b",
     re.IGNORECASE,
 )
 _DONE_ZH = re.compile(r"(?:就好|就行|就可以|即可)$")
 _LEAD_EN = re.compile(
-    r"^(?:(?:sorry|oops|actually|no|yes|well|so|i mean|it'?s|it is|that'?s|that is|should be|"
-    r"(?:my |the )?(?:full |first |last |family |given |middle |sur)?names?(?:'s)?(?: is| should be| was)?|"
+    r"^(?:(?:sorry|oops|actually|no|yes|well|so|i mean|it'?s|it is|that'?s|that is|should(?: just| only)? be|"
+    r"(?:my |the )?(?:full |first |last |family |given |middle |sur)?names?(?: field)?(?:'s)?(?: is| should be| was)?|"
     r"change (?:it )?to|spelled|spelt|is|please|pls|just|only|write|put|use|keep|(?:write|put) (?:it|my name|the name) as|as)\b[\s,:]*)+",
     re.IGNORECASE,
 )

@@ -163,6 +163,20 @@ _ROLES_EN = {w.lower() for w in words("roles_en")}
 _ROLE_FRAME_EN = re.compile(rf"^(?:{alternation(words('role_frames_en'))})\s*", re.IGNORECASE)
 
 
+def _work_word(stem: str) -> bool:
+    """A stem before a title noun that is no name: not name-like, or a common word ("项目", "区域"
+    are words of jieba's dictionary; "宋志远" is not)."""
+    if not looks_like_name(stem):
+        return True
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    return (jieba.get_FREQ(stem) or 0) >= 1000
+
+
 def _role_words_zh(rest: str) -> bool:
     if not rest:
         return True
@@ -177,12 +191,7 @@ def _role_words_zh(rest: str) -> bool:
     for size in range(2, min(len(rest), 5) + 1):  # "项目经理", "区域总监"
         ending = next((e for e in _ROLE_ENDINGS_ZH if rest[size:].startswith(e)), None)
         stem = re.fullmatch(rf"[{_CJK}]+", rest[:size])
-        if (
-            ending
-            and stem
-            and not looks_like_name(stem.group())
-            and _role_words_zh(rest[size + len(ending) :])
-        ):
+        if ending and stem and _work_word(stem.group()) and _role_words_zh(rest[size + len(ending) :]):
             return True  # not "宋志远经理": a name with a title
     return False
 
@@ -441,13 +450,21 @@ def _paired(value: str) -> str:
     """The two scripts' names given in two clauses, as one ("李明 (Li Ming)"), the other dropped."""
     clauses = _clauses(value)
     first = next(((i, s) for i, (_, _, c) in enumerate(clauses) if (s := _scripted(c))), None)
-    if first and first[0] == 1 and first[1].labelled and first[1].latin:  # "彼得，俄文名 Pyotr Orlov"
+    full_latin = bool(first) and len(first[1].latin.split()) >= 2  # type: ignore[index]
+    # "彼得，俄文名 Pyotr Orlov", "我叫娜塔莎，Natalia Smirnova"
+    if first and first[0] == 1 and first[1].latin and (first[1].labelled or full_latin):
         lead = _scripted(clauses[0][2], trusted=True)
         first = (0, lead) if lead and lead.cjk else first
     if first is None or (first[0] and not is_role(clauses[0][2]) and not _scripted(clauses[0][2])):
         return value
     index, name = first
-    others = [(o, found) for o in range(index + 1, len(clauses)) if (found := _scripted(clauses[o][2]))]
+    # beside a full Latin name, a Chinese-script run of its own is the Chinese name ("Olga Petrenko / 奥尔加")
+    trusted = len(name.latin.split()) >= 2
+    others = [
+        (o, found)
+        for o in range(index + 1, len(clauses))
+        if not is_role(clauses[o][2]) and (found := _scripted(clauses[o][2], trusted=trusted))
+    ]
     latins = [found.latin for _, found in [first, *others] if found.latin]
     for other, found in others:
         latin = found.latin if name.cjk else name.latin
@@ -490,6 +507,16 @@ def reframe(text: str) -> str:
         value = value[before.end() :]
     value = _ALIAS_PAREN.sub(_alias_paren, value)
     value = _SCRIPT_BEFORE.sub("", value, count=1)  # "英文名 Tom Lee": the label is no name
+    # "Mitch (Mitchell Hayes)": a short form, then the full name in brackets
+    short = re.fullmatch(r"\s*([A-Z][a-z]+)\s*[(（]\s*(\1[a-z]*\s+[A-Z][\w'\-]+)\s*[)）]\s*", value)
+    if short:
+        value = short.group(2)
+    # "我是五常的曹大勇": where the person is from, then the name
+    origin = re.fullmatch(
+        rf"\s*(?:我是|我就是|本人是)[{_CJK}]{{1,8}}?的(?P<n>[{_CJK}]{{2,4}})[。.]?\s*", value
+    )
+    if origin and looks_like_name(origin.group("n")):
+        value = origin.group("n")
     given = _GIVEN.match(value)  # "写陈薇（Vivian）", "我叫王芳"
     if given and re.match(rf"\s*[{_CJK}]", value[given.end() :]):
         value = value[given.end() :]

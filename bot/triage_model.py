@@ -26,10 +26,7 @@ URGENT_AT is what it is.
 
 from __future__ import annotations
 
-import hashlib
-import pickle
 import sys
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +34,7 @@ from typing import Any, Sequence
 
 import yaml
 
+from bot import model_cache
 from bot.settings import PROJECT_ROOT
 
 EXAMPLES_DIR = PROJECT_ROOT / "bot" / "knowledge" / "triage_examples"
@@ -156,42 +154,19 @@ def problem_descriptions(files: Iterable[Path]) -> list[str]:
     return texts
 
 
-def _fingerprint(files: Iterable[Path]) -> str:
-    import sklearn
-
-    digest = hashlib.sha256(sklearn.__version__.encode())
-    for path in files:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:20]
-
-
 def reader(is_calm: Callable[[str], bool]) -> UrgencyModel:
     """The model, trained on the examples and on the descriptions `is_calm` accepts (the rules
     finding nothing in them); from the cache when nothing it is made of has changed."""
     examples_files = sorted(EXAMPLES_DIR.glob("*.yml"))
     descriptions = description_files()
-    cached = CACHE_DIR / f"{_fingerprint([*examples_files, *descriptions, *RULE_FILES])}.pkl"
-    if cached.exists():
-        try:
-            with cached.open("rb") as stored:
-                model: UrgencyModel = pickle.load(stored)  # noqa: S301 - our own file, made below
-            return model
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-            pass  # a broken or older file: trained anew
-    calm = [text for text in problem_descriptions(descriptions) if is_calm(text)]
-    model = UrgencyModel(load_examples(), calm)
-    try:
-        CACHE_DIR.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=CACHE_DIR, delete=False, suffix=".tmp") as out:
-            pickle.dump(model, out)
-        Path(out.name).replace(cached)
-        for old in CACHE_DIR.glob("*.pkl"):
-            if old != cached:
-                old.unlink(missing_ok=True)
-    except OSError:
-        pass  # a read-only tree: the model lives in this process only
-    return model
+
+    def build() -> UrgencyModel:
+        calm = [text for text in problem_descriptions(descriptions) if is_calm(text)]
+        return UrgencyModel(load_examples(), calm)
+
+    return model_cache.cached(
+        CACHE_DIR, model_cache.fingerprint([*examples_files, *descriptions, *RULE_FILES]), build
+    )
 
 
 def _load_file(path: Path) -> list[Labelled]:

@@ -386,6 +386,8 @@ def test_a_command_with_a_number_is_still_a_command():
         ("010-2233-4455", "+861022334455"),  # Beijing, when no place is said
         ("13912345678 中国手机", "+8613912345678"),
         ("台湾手机 0912-345-678", "+886912345678"),
+        ("or my mobile in Seoul 010-2233-4455 (Korea)", "+821022334455"),
+        ("手机一五九零四五一二二三三", "+8615904512233"),
     ],
 )
 def test_a_number_in_its_national_form_is_read_as_the_place_said_before_or_after_it(typed, phone):

@@ -302,6 +302,12 @@ def test_a_confirmation_that_explains_a_character_changes_nothing():
         ("风控专员 罗丹", "罗丹"),
         ("校长 孔令华", "孔令华"),
         ("驻华代表 康宁", "康宁"),
+        ("项目经理 卢静", "卢静"),
+        ("Anton Volkov / 安东, sales manager", "安东（Anton Volkov）"),
+        ("Jess (Jessica Moore)", "Jessica Moore"),
+        ("我叫卡佳，Katya Ivanova，在道里开店", "卡佳（Katya Ivanova）"),
+        ("我是尚志的马建国", "马建国"),
+        ("I'm the reception supervisor, Grace Lin (林佳)", "林佳（Grace Lin）"),
         ("翻译兼秘书 葛丽", "葛丽"),
         ("我是他奶奶 叫董秀英", "董秀英"),
         ("写 邹静（Jing Zou）", "邹静（Jing Zou）"),
@@ -335,6 +341,8 @@ def test_a_correction_of_someone_elses_name_is_the_other_partys(typed):
         ("名字写错了，是刘洋不是刘阳", "刘阳（Liu Yang）", "刘洋（Liu Yang）"),
         ("Please write my name as Minjun Lee", "Lee Min-jun", "Minjun Lee"),
         ("name should be just Robert Hale", "Bob (Robert) Hale", "Robert Hale"),
+        ("The name field should just be Mary Quinn, without the title.", "Dr. Mary Quinn", "Mary Quinn"),
+        ("名字写金秀就可以", "金秀（Kim Su）", "金秀"),
     ],
 )
 def test_a_correction_keeping_one_script_keeps_only_it(typed, current, expected):

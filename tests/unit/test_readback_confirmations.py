@@ -85,3 +85,12 @@ def test_a_new_address_without_the_field_named_corrects_the_email():
 )
 def test_how_to_be_contacted_said_at_the_read_back_is_not_a_confirmation(message):
     assert not readback.is_confirmation(message)
+
+
+@pytest.mark.parametrize(
+    "typed", ["Please write my name as Minjun Lee", "名字请写成卢静", "spell it Jiwon, not Jiwan"]
+)
+def test_asking_to_write_something_another_way_is_no_confirmation(typed):
+    from bot import readback
+
+    assert not readback.is_confirmation(typed)

@@ -764,3 +764,14 @@ def test_an_accusation_of_a_leak_is_no_leak_going_on(message):
 
 def test_a_leak_said_to_go_on_still_is():
     assert "ongoing_incident" in reasons("客户说我们泄露了他的信息，我们一查数据还在往外流")
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Head office wants all payroll data copied to their cloud by Friday and I'm not comfortable pressing the button",
+        "The deadline is Thursday and nobody here feels good about pressing send on this",
+    ],
+)
+def test_pressing_a_button_is_no_word_about_urgency(message):
+    assert "deadline" in reasons(message)
