@@ -277,6 +277,8 @@ def assess(message: str, answers: Mapping[str, object] | None = None, today: dat
         elif isinstance(value, str) and value.strip().lower() not in _EMPTY_ANSWERS:
             deadline_key = key in set(node("deadline_answer_keys"))
             alone = _findings(value, today, deadline_answer=deadline_key)
+            if settled:  # "行政处罚决定书，罚款两万，已经交了": the authority's matter told as over
+                alone -= {"authority_contact", "deadline"}
             found |= alone
             # "还在发" answered about the leak the story told: the story says what is still going on
             if message and not alone and "ongoing_incident" not in found:

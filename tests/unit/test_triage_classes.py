@@ -775,3 +775,19 @@ def test_a_leak_said_to_go_on_still_is():
 )
 def test_pressing_a_button_is_no_word_about_urgency(message):
     assert "deadline" in reasons(message)
+
+
+# ---------------------------------------------------------------- settled, told in the answers too
+
+
+def test_an_answer_about_a_penalty_paid_long_ago_is_no_contact_now():
+    story = "去年区市场监管局因为宣传用语罚过我们一次，钱早就交了，也整改了，现在想做个合规检查"
+    assert reasons(story, {"received": "penalty", "notes": "行政处罚决定书，罚款一万，已经交了"}) == set()
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["我们的小程序后天就上线了，今天才听说还得备案", "收到法院寄来的起诉状，说我们的App侵权"],
+)
+def test_a_launch_days_away_with_a_filing_missing_and_court_papers_are_urgent(message):
+    assert reasons(message)
