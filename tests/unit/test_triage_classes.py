@@ -791,3 +791,7 @@ def test_an_answer_about_a_penalty_paid_long_ago_is_no_contact_now():
 )
 def test_a_launch_days_away_with_a_filing_missing_and_court_papers_are_urgent(message):
     assert reasons(message)
+
+
+def test_a_clean_record_asked_for_is_no_penalty():
+    assert reasons("招标文件要求投标人近三年无行政处罚，我们前年被罚过一次，早就结案了") == set()
