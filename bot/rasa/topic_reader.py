@@ -5,12 +5,9 @@ commands) are left to the classifier."""
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any, List
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
@@ -28,17 +25,9 @@ def _intent(label: str) -> str:
 class TopicReader(Stateless):
     """Runs right after the intent classifier."""
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> GraphComponent:
+    def __init__(self) -> None:
         for language in ("en", "zh"):
             topic_reader.reader(language)  # trained or loaded now, not at the first message
-        return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
