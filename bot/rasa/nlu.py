@@ -4,6 +4,7 @@ commands. The decisions are the domain's (`bot.language`,
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -15,6 +16,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot import commands, triage
 from bot.language import is_foreign, requested_language
+from bot.topics import topic_of_intent
 
 FOREIGN_INTENT = "other_language"  # Russian, Japanese...: the bot says which languages it speaks
 EMPTY_INTENT = "no_words"  # emoji, symbols: "please describe your problem"
@@ -22,6 +24,7 @@ SWITCH_INTENT = "switch_language"  # "please speak English", "说中文"
 CONTEST_INTENT = "contest_urgency"  # "为什么写紧急？没人被抓"
 GATE_ONLY = (FOREIGN_INTENT, EMPTY_INTENT, SWITCH_INTENT, CONTEST_INTENT)  # never the classifier's
 MAX_REQUEST = 40  # longer messages asking for a language also say something else
+MAX_CONTEST_WORDS = 20  # a longer message read as a topic describes the problem
 INTENT_RANKING = "intent_ranking"
 
 
@@ -60,7 +63,7 @@ class CommandGate(Stateless):
                 self._set(message, FOREIGN_INTENT, 1.0)
             elif requested_language(text) and len(text) <= MAX_REQUEST:
                 self._set(message, SWITCH_INTENT, 1.0)
-            elif triage.is_contest(text):
+            elif triage.is_contest(text) and not self._description(intent.get(INTENT_NAME_KEY), text):
                 self._set(message, CONTEST_INTENT, 1.0)
             elif self._gated(intent.get(INTENT_NAME_KEY) or "", text):
                 ranking = [
@@ -78,6 +81,13 @@ class CommandGate(Stateless):
                     ]
                     message.set(INTENT_RANKING, kept, add_to_output=True)
         return messages
+
+    @staticmethod
+    def _description(intent: str | None, text: str) -> bool:
+        """A problem told at length that says, among the rest, that it is not urgent ("…倒也不急，
+        明年才上线"): a description of a topic, not a dispute of the urgency."""
+        words = len(re.findall(r"[A-Za-z]+", text)) + len(re.findall(r"[\u3400-\u9fff]", text)) / 1.5
+        return topic_of_intent(intent) is not None and words > MAX_CONTEST_WORDS
 
     @staticmethod
     def _gated(intent: str, text: str) -> bool:

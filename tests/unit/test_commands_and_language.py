@@ -146,3 +146,30 @@ def test_the_gate_alone_decides_a_language_switch():
     assert _gated("My English name is Tom Li", ranking) == "inform"
     assert _gated("说中文", [("inform", 0.6), ("switch_language", 0.4)]) == "switch_language"
     assert _gated("please speak English", ranking) == "switch_language"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a problem told at length that mentions it is not pressing: a topic, urgency normal
+        (
+            (
+                "我们想把客户名单同步到首尔总部的系统里，有姓名、电话、购买记录，大概两万人。"
+                "不太清楚要不要走什么审批，倒也不急，明年才开始"
+            ),
+            "topic_cross_border",
+        ),
+        (
+            (
+                "Our head office in Lyon wants the customer database copied to their cloud next year; names, "
+                "phones and purchase history of about 20,000 people. No rush, just planning ahead."
+            ),
+            "topic_cross_border",
+        ),
+        # a short dispute of the urgency
+        ("为什么写紧急？没人被抓", "contest_urgency"),
+        ("it's not urgent, nobody was arrested", "contest_urgency"),
+    ],
+)
+def test_a_long_description_saying_it_is_not_urgent_is_a_description(text, expected):
+    assert _gated(text, [("topic_cross_border", 0.8), ("topic_localization", 0.1)]) == expected
