@@ -57,6 +57,9 @@ $(MODEL): $(TRAINING_INPUTS) | $(VENV_STAMP)
 	  --fixed-model-name lawbot 2>&1 | tee var/train.log | grep -E --line-buffered \
 	  'Epochs:.*100%|Starting to train|Finished training|Your Rasa model|error|Error' || true
 	@test -f $(MODEL) && touch $(MODEL)
+	@# the second topic reader (bot/topic_reader.py) is trained now, not by each server at its start
+	@$(PY) -c 'from bot import topic_reader; [topic_reader.reader(language) for language in ("en", "zh")]' 2>&1 \
+	  | { grep -v -E 'Building prefix|Loading model|Prefix dict|Dumping model' || true; }; test $${PIPESTATUS[0]} -eq 0
 
 migrate: $(VENV_STAMP)
 	@echo "==> Migrating the leads database"

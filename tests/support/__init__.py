@@ -4,6 +4,7 @@ complete lead's fields. Fixtures (tests/conftest.py) and tests import from here.
 from __future__ import annotations
 
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -25,10 +26,26 @@ def rest_id(sender: str) -> str:
     return f"rest:{sender}"
 
 
+# Below the kernel's ephemeral range (32768-60999 here): a port picked there can be taken by any
+# outgoing connection (to PostgreSQL, RabbitMQ...) before the server it was picked for binds it.
+_PORTS = (20000, 32000)
+_HANDED_OUT: set[int] = set()  # never the same port twice in one run
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A port free now, outside the range the kernel hands to outgoing connections."""
+    for _ in range(500):
+        port = random.randrange(*_PORTS)
+        if port in _HANDED_OUT:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _HANDED_OUT.add(port)
+        return port
+    raise RuntimeError("no free port")
 
 
 def start_stack(var_dir, model_path, env: dict[str, str] | None = None):
