@@ -16,43 +16,50 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import yaml
 
 from bot import model_cache
 from bot.settings import PROJECT_ROOT
-from bot.topics import OUT_OF_SCOPE, topic_of_intent
+from bot.topics import topic_of_intent
 
 DATA_DIR = PROJECT_ROOT / "data" / "nlu"
 CACHE_DIR = PROJECT_ROOT / "models" / "topic_reader"
 WEIGHT = 0.7
 
 
+def nlu_examples(path: Path) -> list[tuple[str, str]]:
+    """(intent, text) of every example of a Rasa NLU file (data/nlu/, tests/nlu_heldout/)."""
+    data: Any = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return [
+        (str(block.get("intent")), text)
+        for block in data.get("nlu") or []
+        for line in str(block.get("examples") or "").splitlines()
+        if (text := line.strip().removeprefix("- ").strip())
+    ]
+
+
 def _examples(language: str) -> tuple[list[str], list[str]]:
-    texts, labels = [], []
-    for path in sorted((DATA_DIR / language).glob("*.yml")):
-        data: Any = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for block in data.get("nlu") or []:
-            label = topic_of_intent(block.get("intent"))
-            if label is None:
-                continue
-            for line in str(block.get("examples") or "").splitlines():
-                text = line.strip().removeprefix("- ").strip()
-                if text:
-                    texts.append(text)
-                    labels.append(label)
-    return texts, labels
+    """The topic examples (and out_of_scope ones) of a language, with their labels."""
+    labelled = [
+        (text, label)
+        for path in sorted((DATA_DIR / language).glob("*.yml"))
+        for intent, text in nlu_examples(path)
+        if (label := topic_of_intent(intent)) is not None
+    ]
+    return [text for text, _ in labelled], [label for _, label in labelled]
 
 
 class TopicModel:
     """One language's reader: the topic codes (and out_of_scope) with their probabilities."""
 
     def __init__(self, texts: list[str], labels: list[str]) -> None:
-        from bot.triage_model import _features, _regression
+        from bot.triage_model import features, regression
 
-        self.features = _features()
-        self.model = _regression().fit(self.features.fit_transform(texts), labels)
+        self.features = features()
+        self.model = regression().fit(self.features.fit_transform(texts), labels)
 
     def probabilities(self, text: str) -> dict[str, float]:
         row = self.model.predict_proba(self.features.transform([text]))[0]
@@ -75,6 +82,3 @@ def blended(text: str, language: str, classifier: Mapping[str, float]) -> dict[s
         label: WEIGHT * mine.get(label, 0.0) + (1 - WEIGHT) * classifier.get(label, 0.0)
         for label in {*mine, *classifier}
     }
-
-
-__all__ = ["OUT_OF_SCOPE", "WEIGHT", "TopicModel", "blended", "reader"]

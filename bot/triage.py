@@ -264,7 +264,8 @@ def assess(message: str, answers: Mapping[str, object] | None = None, today: dat
     """How urgent the matter is and why: in the message and in the follow-up answers.
     `today` places relative dates ("周五前", "by December 3"); it defaults to date.today()."""
     today = today or date.today()
-    found = _findings(message or "", today) or _second_reading(message or "", today)
+    told = _findings(message or "", today)
+    found = set(told) or _second_reading(message or "", today)
     settled = settled_before(message or "", today)
     for key, value in (answers or {}).items():
         code = (key, str(value))
@@ -282,9 +283,7 @@ def assess(message: str, answers: Mapping[str, object] | None = None, today: dat
             found |= alone
             # "还在发" answered about the leak the story told: the story says what is still going on
             if message and not alone and "ongoing_incident" not in found:
-                found |= {"ongoing_incident"} & (
-                    _findings(f"{message}。{value}", today) - _findings(message, today)
-                )
+                found |= {"ongoing_incident"} & (_findings(f"{message}。{value}", today) - told)
     reasons = tuple(reason for reason in REASONS if reason in found)
     return Triage("high" if reasons else "normal", reasons)
 
@@ -294,10 +293,10 @@ def demand_without_date(message: str, today: date | None = None) -> bool:
     下架", "a notice telling us to rectify"), or a shop or account closed or frozen, and no deadline:
     the date is worth asking for. Not when it is told as long ago or settled, nor when the user says
     there is no hurry."""
-    if not message or not rx("demands").search(normalise(message)):
+    text = normalise(message or "")
+    if not rx("demands").search(text):
         return False
     today = today or date.today()
-    text = normalise(message)
     clauses = split_clauses(text, anchored_today(text, today))
     if not any(c.time != "far_past" and c.has("demands") for c in clauses):
         return False  # "去年收到过律师函": long ago

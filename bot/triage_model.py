@@ -82,7 +82,7 @@ def words(text: str) -> list[str]:
     return [word for word in jieba.lcut(text.lower()) if word.strip()]
 
 
-def _features() -> Any:
+def features() -> Any:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.pipeline import make_union
 
@@ -95,7 +95,7 @@ def _features() -> Any:
     )
 
 
-def _regression() -> Any:
+def regression() -> Any:
     from sklearn.linear_model import LogisticRegression
 
     return LogisticRegression(C=10, max_iter=2000, class_weight="balanced")
@@ -107,11 +107,11 @@ class UrgencyModel:
     def __init__(self, examples: Sequence[Labelled], calm: Sequence[str] = ()) -> None:
         weights = [1.0] * len(examples) + [CALM_WEIGHT] * len(calm)
         examples = [*examples, *(Labelled(text, False, ()) for text in calm)]
-        self._features = _features()
+        self._features = features()
         matrix = self._features.fit_transform([e.text for e in examples])
-        self._urgent = _regression().fit(matrix, [e.urgent for e in examples], sample_weight=weights)
+        self._urgent = regression().fit(matrix, [e.urgent for e in examples], sample_weight=weights)
         self._reasons = {  # a reason no example shows is never given
-            reason: _regression().fit(matrix, labels, sample_weight=weights)
+            reason: regression().fit(matrix, labels, sample_weight=weights)
             for reason in REASONS
             if any(labels := [reason in e.reasons for e in examples])
         }
@@ -145,13 +145,9 @@ def description_files() -> list[Path]:
 
 
 def problem_descriptions(files: Iterable[Path]) -> list[str]:
-    texts = []
-    for path in files:
-        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
-            for line in str(block.get("examples") or "").splitlines():
-                if line.strip().startswith("- "):
-                    texts.append(line.strip()[2:].strip())
-    return texts
+    from bot.topic_reader import nlu_examples  # late: the topic reader imports this module's features
+
+    return [text for path in files for _, text in nlu_examples(path)]
 
 
 def reader(is_calm: Callable[[str], bool]) -> UrgencyModel:

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.ops.ports import free_port
 from bot.settings import load as load_settings
 
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -46,12 +47,6 @@ BENCH_ENV = {
     "RASA_TELEMETRY_ENABLED": "false",
     "TF_CPP_MIN_LOG_LEVEL": "3",
 }
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def free_ports(count: int) -> int:

@@ -14,7 +14,6 @@ import dataclasses
 import json
 import os
 import re
-import socket
 import statistics
 import sys
 import tempfile
@@ -25,6 +24,7 @@ from typing import Any
 
 from bot import db, leads
 from bot.db import upgrade
+from bot.ops.ports import free_port
 from bot.ops.supervisor import Stack
 from bot.settings import PROJECT_ROOT
 from bot.settings import load as load_settings
@@ -32,12 +32,6 @@ from scripts.persona_user import PersonaUser, load_personas
 from scripts.simulated_user import RestChat
 
 TURN_GOAL, TURN_LIMIT = 8, 12
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _same(value: Any) -> Any:

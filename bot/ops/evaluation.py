@@ -13,8 +13,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from bot.settings import PROJECT_ROOT
 from bot.topics import topic_of_intent
 
@@ -23,16 +21,14 @@ NONE_LABEL = "(none)"  # predicted a conversational intent: not a topic at all
 
 def load_examples(path: Path) -> list[tuple[str, str]]:
     """[(text, expected topic code)] from a Rasa NLU YAML file."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    from bot.topic_reader import nlu_examples
+
     examples = []
-    for block in data["nlu"]:
-        expected = topic_of_intent(block["intent"])
+    for intent, text in nlu_examples(path):
+        expected = topic_of_intent(intent)
         if expected is None:
-            raise ValueError(f"{path}: intent {block['intent']!r} is not a topic")
-        for line in block["examples"].splitlines():
-            text = line.strip().removeprefix("- ").strip()
-            if text:
-                examples.append((text, expected))
+            raise ValueError(f"{path}: intent {intent!r} is not a topic")
+        examples.append((text, expected))
     return examples
 
 

@@ -4,7 +4,6 @@ complete lead's fields. Fixtures (tests/conftest.py) and tests import from here.
 from __future__ import annotations
 
 import os
-import random
 import socket
 import subprocess
 import sys
@@ -14,6 +13,7 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, text
 
+from bot.ops.ports import free_port
 from bot.settings import PROJECT_ROOT, Settings
 from bot.settings import load as load_settings
 
@@ -24,28 +24,6 @@ REST_TOKEN = "rest-token-for-the-channels-stack-0123456789"
 def rest_id(sender: str) -> str:
     """The conversation id the REST channel gives a `sender` (bot/rasa/channels/rest.py)."""
     return f"rest:{sender}"
-
-
-# Below the kernel's ephemeral range (32768-60999 here): a port picked there can be taken by any
-# outgoing connection (to PostgreSQL, RabbitMQ...) before the server it was picked for binds it.
-_PORTS = (20000, 32000)
-_HANDED_OUT: set[int] = set()  # never the same port twice in one run
-
-
-def free_port() -> int:
-    """A port free now, outside the range the kernel hands to outgoing connections."""
-    for _ in range(500):
-        port = random.randrange(*_PORTS)
-        if port in _HANDED_OUT:
-            continue
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-        _HANDED_OUT.add(port)
-        return port
-    raise RuntimeError("no free port")
 
 
 def start_stack(var_dir, model_path, env: dict[str, str] | None = None):
