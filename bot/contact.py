@@ -4,7 +4,10 @@ Every parser returns either a clean value or a `Problem` naming what is wrong, s
 can re-ask with a specific hint instead of a generic "invalid input". This module is the
 public API and holds emails, WeChat IDs and the reading of whole messages; it re-exports the
 parsers of bot/contact_names.py (people), bot/contact_companies.py and bot/contact_phones.py.
-Word lists: bot/knowledge/contact.yml."""
+Word lists: bot/knowledge/contact.yml.
+
+Longer than 300 lines: every way of reaching the user is read in one scan of the message, so that
+no number or address is taken twice."""
 
 from __future__ import annotations
 
@@ -206,12 +209,26 @@ _CHINESE_DIGITS = re.compile(r"[零〇一二三四五六七八九幺]{7,}")
 _DIGIT_OF = str.maketrans("零〇一二三四五六七八九幺", "001234567891")
 
 
+# An address said aloud: "1293847561艾特qq点com", "ivan.p at mail dot ru".
+_SPOKEN_EMAIL = re.compile(
+    r"(?<![\w.@])(?P<local>[A-Za-z0-9._%+\-]*[A-Za-z0-9])\s*(?:艾特|爱特|圈a|圈A|\(at\)|\[at\]|\s+at\s+)\s*"
+    r"(?P<domain>[A-Za-z0-9\-]+(?:\s*(?:点|\.|\(dot\)|\[dot\]|\s+dot\s+)\s*[A-Za-z0-9\-]+)*"
+    r"\s*(?:点|\(dot\)|\[dot\]|\s+dot\s+|\.)\s*[A-Za-z]{2,6})(?![\w])"
+)
+
+
+def _spoken_email(found: re.Match[str]) -> str:
+    domain = re.sub(r"\s*(?:点|\(dot\)|\[dot\]|\s+dot\s+|\.)\s*", ".", found.group("domain"))
+    return f"{found.group('local')}@{domain}"
+
+
 def parse_methods(text: str) -> ContactMethods:
     """Every way to reach the user found in one message: "13812345678, li@example.com, 微信 li_wei88".
 
     A phone-like or email-like fragment that fails validation becomes a problem; a bare
     word that looks like a WeChat ID counts only when labelled or when nothing else is given."""
     folded = _CHINESE_DIGITS.sub(lambda m: m.group().translate(_DIGIT_OF), fold(text))
+    folded = _SPOKEN_EMAIL.sub(_spoken_email, folded)
     hits = _scan(folded)
     methods = ContactMethods(wechat_same_as_phone=any(h.kind == "same" for h in hits))
     for hit in hits:

@@ -3,7 +3,9 @@ longer message ("我叫王晓燕", "my name is Mike Zhang"); and the text helper
 (bot/knowledge/contact.yml) that bot/contact_companies.py and bot/contact.py share.
 
 Split out of bot/contact.py (phones, emails, WeChat IDs, the public API) so that each module
-stays readable: names are the largest heuristic, with their own precision rules."""
+stays readable: names are the largest heuristic, with their own precision rules.
+
+Longer than 300 lines: a name alone and a name inside a sentence share one reader and its rules."""
 
 from __future__ import annotations
 
@@ -71,6 +73,8 @@ _LETTER = r"[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff\u1e00-\u1eff]"
 _LATIN_WORD = re.compile(rf"{_LETTER}(?:{_LETTER}|['\-](?={_LETTER}))*\.?")
 _STOP_CHARS = set(WORDS["name"]["stop_chars"])
 _STOP_WORDS = set(words("name", "stop_words"))
+# Pinyin surnames spelt like English stop words ("Chen He", "Li An"): a name word after a name word.
+_PINYIN_STOP = set(words("name", "pinyin_stop_words"))
 _TITLES_FILE = Path(__file__).resolve().parent / "knowledge" / "names.yml"
 # Titles of every language read as one with the name ("Sra. Lopez" like "Mrs. Wang").
 _TITLES_EN = set(words("name", "titles_en")) | {
@@ -107,6 +111,23 @@ class _Read:
     stop: str  # "end" | "punct" (a separator) | "word" (a word no name has) | "other" (digit, symbol)
 
 
+def _ends_name(text: str, end: int, parts: list[str]) -> bool:
+    """A capitalised word at `end` of a Latin name and followed by nothing more of the sentence."""
+    last = parts[-1].strip() if parts else ""
+    return bool(re.fullmatch(r"[A-Z][a-z]+", last)) and not re.match(r"\s*[A-Za-z]", text[end:])
+
+
+_SURNAME_STORY = re.compile(
+    r"^(?:免贵|本人|我)?(?:复姓|姓)\s*(?P<s>[\u3400-\u9fff]{1,2}?)[\s,，、。]*(?:单名|双名|名字?|叫)(?:一个|是|叫|为)?"
+    r"\s*(?P<g>[\u3400-\u9fff]{1,2}?)(?:字)?[\s。.!！]*$"
+)
+
+
+def is_surname(text: str) -> bool:
+    """Whether a text is a Chinese surname alone ("周", "欧阳")."""
+    return text in _SURNAMES or text in _COMPOUND
+
+
 def _read_name(text: str, start: int, *, capitalised: bool) -> _Read:
     """Reads a name from text[start:]: Chinese runs, Latin/Cyrillic words, one "(alias)"."""
     parts: list[str] = []
@@ -135,7 +156,10 @@ def _read_name(text: str, start: int, *, capitalised: bool) -> _Read:
         if match:
             word = match.group(0)
             key = word.lower().rstrip(".")
-            if key in _STOP_WORDS or (capitalised and not word[0].isupper() and key not in _TITLES_EN):
+            surname = key in _PINYIN_STOP and word[0].isupper() and _ends_name(text, j + len(word), parts)
+            if (key in _STOP_WORDS and not surname) or (
+                capitalised and not word[0].isupper() and key not in _TITLES_EN
+            ):
                 return _Read("".join(parts), j, "word")
             if word.endswith(".") and key not in _TITLES_EN and len(key) > 1:
                 word = word[:-1]
@@ -204,7 +228,14 @@ def parse_name_answer(text: str, rest_ok: Callable[[str], bool] | None = None) -
         return Problem("name_missing"), ""
     if MARKUP.search(value):
         return Problem("name_invalid"), ""
+    story = _SURNAME_STORY.match(value)  # "免贵复姓欧阳，单名一个雪", "姓王，名建国"
+    if story:
+        return _check(story.group("s") + story.group("g")), ""
+    value = re.sub(r"^免贵\s*(?=姓)", "我", value)  # "免贵姓王" (the polite "my humble surname")
     if value.startswith("我姓"):
+        if not is_cjk(value[2:].strip()[:1]):  # "我姓Guo，郭，郭子涵": the Chinese full name after it
+            full = [run for run in re.findall(r"[\u3400-\u9fff]{2,4}", value) if _plausible(run, weak=False)]
+            return (_check(full[-1]) if full else Problem("name_invalid")), ""
         surname = _surname_answer(value[2:].strip(), capitalised=False)
         return (_check(surname, surname_only=True) if surname else Problem("name_invalid")), ""
     value = _ANSWER_LABEL.sub("", value, count=1)

@@ -24,8 +24,12 @@ _EXPLAINED = set(words("explained_zh"))
 _FLUFF = set(contact_words("name", "fluff"))  # "名字错了，谢谢": no name
 # "宇宙的宇", "提手旁的扬", "王字旁那个玮": how a character is written.
 _EXPLAINED_ZH = EXPLAINED
+# "with a K", "with a hyphen and double o", "with i at the end", "J-I-N-G", "like in my passport"
 _EXPLAINED_EN = re.compile(
-    r"\s*(?:\bwith an? [A-Za-z]\b|\bspelled\s+(?:[A-Za-z][\s\-]){2,}[A-Za-z]\b|\bas in \w+)", re.IGNORECASE
+    r"\s*(?:\bwith\b(?:\s+(?:an?|double|two|the|one|letter|and|at|in|on|end|middle|start|beginning|of|"
+    r"hyphen|dash|space|apostrophe|[A-Za-z])\b)+|(?:\bspelled\s+)?\b(?:[A-Za-z][\s\-]){2,}[A-Za-z]\b(?![\w'])"
+    r"|\b(?:as|like) in (?:the |my )?\w+)",
+    re.IGNORECASE,
 )
 _LEAD_ZH = re.compile(
     r"^(?:.*?(?:名字|姓名|应该是|应是|改成|改为|换成|其实是|正确的是|就是|我叫|叫|是|只写|就写|写成))+"
@@ -135,12 +139,21 @@ def _scripts(name: str) -> tuple[str, str]:
     return cjk, " ".join(re.findall(_WORD, name))
 
 
+def _given_of(new: str, current: str) -> bool:
+    """Whether two Chinese characters are the given name of a three-character name, one changed."""
+    if not (re.fullmatch(rf"[{_CJK}]{{2}}", new) and re.fullmatch(rf"[{_CJK}]{{3}}", current)):
+        return False
+    return new[0] != current[0] and (new[0] == current[1]) != (new[1] == current[2])
+
+
 def _apply(new: str, old: str | None, current: str | None) -> str | None:
     """The name once `new` is put in place of `old` (or of the part of `current` it most resembles)."""
     if current and not old and _is_full(new):
         (cjk, latin), (new_cjk, new_latin) = _scripts(current), _scripts(new)
         if cjk and latin and bool(new_cjk) != bool(new_latin):  # one script of a name in both
             return f"{new_cjk or cjk}（{new_latin or latin}）"
+    if current and not old and _given_of(new, current):
+        return current[0] + new  # "红梅" for 李红美: the given name
     if current and old and _contains(current, old):
         rest = _rest(current, old)
         if _is_full(new) and (not rest or any(_contains(new, part) for part in rest)):
@@ -174,6 +187,25 @@ def _clause_name(clause: str) -> str | None:
     return None if isinstance(name, contact.Problem) else name
 
 
+def _clauses(text: str) -> list[str]:
+    """The clauses of a correction, explanations dropped: "It is Kim Min-joon, with a hyphen
+    (金敏俊)" -> ["It is Kim Min-joon (金敏俊)"]; Chinese words a space apart are clauses too."""
+    value = _EXPLAINED_EN.sub("", text)
+    value = re.sub(r"[,，]\s*(?=[（(])", " ", value)
+    value = re.sub(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])", ",", value)
+    return [c.strip() for c in re.split(r"[,;:。!?，；：！？]+|\.\s+|\.$|\s[–—-]+\s", value) if c.strip()]
+
+
+def _both_scripts(before: str, found: str) -> str:
+    """A full name in one script right after the same name in the other ("Chen Jing, 陈静")."""
+    (cjk, latin), (new_cjk, new_latin) = _scripts(before), _scripts(found)
+    if cjk and not latin and new_latin and not new_cjk and _is_full(new_latin):
+        return f"{cjk}（{new_latin}）"
+    if latin and not cjk and new_cjk and not new_latin and _is_full(latin) and len(new_cjk) >= 2:
+        return f"{new_cjk}（{latin}）"
+    return found
+
+
 def _usable(name: str, current: str | None, text: str) -> bool:
     """A Chinese candidate must look like a name or like the current one ("打错" is neither); a
     single character replaces the surname only when the surname is what is corrected."""
@@ -183,7 +215,7 @@ def _usable(name: str, current: str | None, text: str) -> bool:
         return True
     if len(name) == 1:
         return bool(re.search(r"姓|surname|family name|last name", text, re.IGNORECASE))
-    return looks_like_name(name) or bool(current and related(name, current))
+    return looks_like_name(name) or bool(current and (related(name, current) or _given_of(name, current)))
 
 
 def corrected_name(message: str, current: str | None = None) -> str | None:
@@ -194,10 +226,13 @@ def corrected_name(message: str, current: str | None = None) -> str | None:
     if pair and ((current and _contains(current, pair[1])) or all(_usable(p, current, text) for p in pair)):
         found = _apply(*pair, current)
     if found is None:
-        for clause in reversed(re.split(r"[,;。!?]+", text)):
-            name = _clause_name(clause.strip())
+        clauses = _clauses(text)
+        for index in range(len(clauses) - 1, -1, -1):
+            name = _clause_name(clauses[index])
             found = _apply(name, None, current) if name and _usable(name, current, text) else None
             if found:
+                before = _clause_name(clauses[index - 1]) if index else None
+                found = _both_scripts(before, found) if before else found
                 break
     if not found:
         return None

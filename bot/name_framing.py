@@ -33,7 +33,7 @@ from typing import Any
 
 import yaml
 
-from bot.contact_names import Problem, alternation, is_cjk, looks_like_name, parse_name_answer
+from bot.contact_names import Problem, alternation, is_cjk, is_surname, looks_like_name, parse_name_answer
 
 WORDS_FILE = Path(__file__).resolve().parent / "knowledge" / "names.yml"
 
@@ -92,7 +92,7 @@ _QUOTED = re.compile(
     rf"(?<=[{_LETTER}{_CJK}])(?:\s+[\"'‘«]|\s*[“「])\s*[{_LETTER}{_CJK}][^\"'“”‘’«»「」]{{0,20}}?[\"'”’»」]\s*(?=[{_LETTER}{_CJK},，;；。]|$)"
 )
 # "我姓刘" / "姓何" as a clause of its own ("姓名" is a field label, not "姓").
-_SURNAME_CLAUSE = re.compile(rf"^\s*(?:我|本人|敝)?姓(?!名)\s*(?P<surname>[{_CJK}]{{1,2}})\s*[。.]?\s*$")
+_SURNAME_CLAUSE = re.compile(rf"^\s*(?:我|本人|敝|免贵)?姓(?!名)\s*(?P<surname>[{_CJK}]{{1,2}})\s*[。.]?\s*$")
 _TITLE_BEFORE = re.compile(rf"^(?:{alternation(words('titles_before'))}\.?\s+)+", re.IGNORECASE)
 _TITLE_AFTER = re.compile(rf"(?:\s*,)?\s+{alternation(words('titles_after'))}\.?$", re.IGNORECASE)
 _TITLES_ZH = sorted(words("titles_zh"), key=len, reverse=True)
@@ -188,6 +188,9 @@ def _role_words_zh(rest: str) -> bool:
         stem = re.fullmatch(rf"[{_CJK}A-Za-z]+", rest[:size])
         if ending and stem and _role_words_zh(rest[size + len(ending) :]):
             return True
+    origin = re.match(rf"[{_CJK}]{{2,6}}人", rest)  # where the person is from ("东宁人", "哈尔滨本地人")
+    if origin and _role_words_zh(rest[origin.end() :]):
+        return True
     for size in range(2, min(len(rest), 5) + 1):  # "项目经理", "区域总监"
         ending = next((e for e in _ROLE_ENDINGS_ZH if rest[size:].startswith(e)), None)
         stem = re.fullmatch(rf"[{_CJK}]+", rest[:size])
@@ -207,6 +210,8 @@ def is_role(clause: str) -> bool:
         value = _ROLE_FRAME_ZH.sub("", re.sub(r"\s+", "", value))
         value = _ROLE_AFTER_ZH.sub("", value)
         return bool(value) and _role_words_zh(value)
+    if re.fullmatch(r"[B-DF-HJ-NP-TV-Z]{2,5}", value):
+        return True  # an acronym of a job, with no vowel as no name has ("HRBP", "PM", "BD")
     value = _ROLE_FRAME_EN.sub("", value.lower())
     found = re.findall(r"[a-z][a-z\-]*", value)
     return (
@@ -398,6 +403,8 @@ def _scripted(clause: str, *, trusted: bool = False) -> _Scripted | None:
         return None
     if any(w.lower() in _COMPANY_WORDS | _NOT_NAMES for w in found) or not all(w[0].isupper() for w in found):
         return None
+    if len(found) == 1 and len(found[0]) > 1 and found[0].isupper() and found[0].lower() not in _GIVEN_NAMES:
+        return None  # "于小楠 HRBP": an acronym, not a name
     return _Scripted("", " ".join(found), labelled)
 
 
@@ -407,6 +414,10 @@ _SCRIPT_AFTER_SPACE = re.compile(
     rf"(?<=[^\s,，;；。、.!?！？:：])\s+(?=(?:{alternation([w for w in words('script_labels_before') if is_cjk(w[0])])})"
     r"|[\u3400-\u9fff]{0,8}?(?:都|也)?(?:叫我|喊我|称呼我))",
     re.IGNORECASE,
+)
+# A bracket that starts with a script label is a clause of its own, wherever it stands.
+_SCRIPT_PAREN = re.compile(
+    rf"\s*[(（]\s*((?:{alternation(words('script_labels_before'))})[^()（）]*)[)）]", re.IGNORECASE
 )
 # "Bob也行", "Leo就行": a Latin name offered beside the name given.
 _LATIN_OFFERED = re.compile(r"^\s*([A-Z][A-Za-z'\-]+)\s*(?:也行|也可以|也成|就行|都行|也ok|也OK)\s*$")
@@ -463,7 +474,9 @@ def _paired(value: str) -> str:
     others = [
         (o, found)
         for o in range(index + 1, len(clauses))
-        if not is_role(clauses[o][2]) and (found := _scripted(clauses[o][2], trusted=trusted))
+        if not is_role(clauses[o][2])
+        and not _CALLED.match(clauses[o][2])  # "中国朋友叫我老季": _latin_alias reads those
+        and (found := _scripted(clauses[o][2], trusted=trusted))
     ]
     latins = [found.latin for _, found in [first, *others] if found.latin]
     for other, found in others:
@@ -506,6 +519,7 @@ def reframe(text: str) -> str:
     if before and _full(re.split(_SEP, value[before.end() :])[0]):
         value = value[before.end() :]
     value = _ALIAS_PAREN.sub(_alias_paren, value)
+    value = _SCRIPT_PAREN.sub(r"，\1", value)  # "…, coordinator (in Chinese documents 尤利娅)"
     value = _SCRIPT_BEFORE.sub("", value, count=1)  # "英文名 Tom Lee": the label is no name
     # "Mitch (Mitchell Hayes)": a short form, then the full name in brackets
     short = re.fullmatch(r"\s*([A-Z][a-z]+)\s*[(（]\s*(\1[a-z]*\s+[A-Z][\w'\-]+)\s*[)）]\s*", value)
@@ -543,9 +557,8 @@ def reframe(text: str) -> str:
     surnames = []
     for start, end, clause in clauses:
         said = _SURNAME_CLAUSE.match(clause)
-        if said and any(
-            other.strip().startswith(said.group("surname")) for s, _, other in clauses if s != start
-        ):
+        surname = said.group("surname") if said else (clause.strip() if is_surname(clause.strip()) else "")
+        if surname and any(other.strip().startswith(surname) for s, _, other in clauses if s != start):
             surnames.append((start, end))
     if surnames:
         value = _without_spans(value, surnames)

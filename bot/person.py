@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from bot import contact
 from bot.contact_companies import NoCompany
+from bot.contact_names import is_surname
 from bot.name_framing import as_written, is_role, reframe, words
 
 
@@ -59,6 +60,24 @@ def _company(text: str) -> str | None:
     return answer if isinstance(answer, str) else None
 
 
+_CJK_SPACE = re.compile(r"([\u3400-\u9fff]+)\s+(?=([\u3400-\u9fff]+))")
+
+
+def _spaced_clauses(value: str) -> str:
+    """Chinese words a space apart as clauses of their own ("陈国栋 陈老师" like "陈国栋，陈老师",
+    "叫我小赵就行 赵梓涵"); not inside brackets ("佐藤 由紀"), nor a surname and a given name ("欧阳 娜娜")."""
+
+    def apart(found: re.Match[str]) -> str:
+        before = value[: found.start()]
+        left, right = found.group(1), found.group(2)
+        inside = before.count("(") + before.count("（") > before.count(")") + before.count("）")
+        given = is_surname(left) and len(right) <= 2 and not right.startswith(left)
+        label = left[-1] in "叫是名写为姓"  # "中文名叫 祝可": a label and the name it gives
+        return found.group(0) if inside or given or label or len(left) + len(right) <= 2 else left + "，"
+
+    return _CJK_SPACE.sub(apart, value)
+
+
 def parse_person(text: str) -> Person | contact.Problem:
     """The name (and company) in an answer, or the problem that makes it unusable. The name is
     kept as a person at the firm would write it (bot/name_framing.py): "Dr. Ivan Petrov" -> "Ivan
@@ -66,7 +85,10 @@ def parse_person(text: str) -> Person | contact.Problem:
     value = _in_order(" ".join(text.split()))
     if value and is_role(value):  # "人事部", "I'm the CTO": no name yet, asked for it
         return contact.Problem("name_missing")
-    found = _read_person(reframe(value)) if value else contact.Problem("name_missing")
+    spaced = _spaced_clauses(value)
+    found = _read_person(reframe(spaced)) if spaced != value else contact.Problem("name_missing")
+    if isinstance(found, contact.Problem):
+        found = _read_person(reframe(value)) if value else contact.Problem("name_missing")
     if isinstance(found, contact.Problem) and reframe(value) != value:
         found = _read_person(value)
     if isinstance(found, contact.Problem):

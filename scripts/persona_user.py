@@ -20,14 +20,20 @@ from scripts.simulated_user import Reply, RestChat, saved_reference
 
 
 @lru_cache(maxsize=1)
-def _responses() -> dict[str, list[str]]:
-    """Every text of every domain response, by response name."""
-    texts: dict[str, list[str]] = {}
+def _variations() -> dict[str, list[dict[str, Any]]]:
+    """Every variation (text and condition) of every domain response, by response name."""
+    found: dict[str, list[dict[str, Any]]] = {}
     for path in sorted((PROJECT_ROOT / "domain").glob("*.yml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for name, variations in (data.get("responses") or {}).items():
-            texts.setdefault(name, []).extend(v.get("text", "") for v in variations)
-    return texts
+            found.setdefault(name, []).extend(variations)
+    return found
+
+
+@lru_cache(maxsize=1)
+def _responses() -> dict[str, list[str]]:
+    """Every text of every domain response, by response name."""
+    return {name: [v.get("text", "") for v in found] for name, found in _variations().items()}
 
 
 def _starts(reply: str, response: str) -> bool:
@@ -109,6 +115,7 @@ class PersonaUser:
     turns: list[Turn] = field(default_factory=list)
     saved: str | None = None
     shared_answered: bool = False
+    out_of_scope: str | None = None  # the language the bot said "not IT law" in, if it did
 
     def __post_init__(self) -> None:
         self.details = list(self.persona.get("details") or [])
@@ -160,8 +167,9 @@ class PersonaUser:
         texts = [r.text for r in replies if r.text]
         chips = [b for r in replies for b in r.buttons]
         last = texts[-1] if texts else ""
-        mine = topics.get(self.persona["expect"]["topic"]).name[self.language]
-        if any(c["title"] == mine for c in chips):
+        topic = topics.all_topics().get(self.persona["expect"]["topic"])
+        mine = topic.name[self.language] if topic else intake.text("something_else", self.language)
+        if mine and any(c["title"] == mine for c in chips):
             return "topics", next(c["payload"] for c in chips if c["title"] == mine)
         share_labels = {intake.text(f"share_{v}", lang) for v in ("yes", "no") for lang in ("en", "zh")}
         if any(c["title"] in share_labels for c in chips):
@@ -200,6 +208,9 @@ class PersonaUser:
         self.turns.append(Turn("opening", self.persona["opening"]))
         while len(self.turns) < max_turns:
             self.saved = self.saved or saved_reference(replies)
+            self._note_out_of_scope(replies)
+            if self.out_of_scope and self.persona["expect"]["topic"] == "out_of_scope":
+                break  # told so: a person with no IT-law matter leaves
             asked, message = self.next_message(replies)
             if self.saved and asked != "share":
                 break
@@ -211,6 +222,13 @@ class PersonaUser:
                 break
         self.saved = self.saved or saved_reference(replies)
         return self
+
+    def _note_out_of_scope(self, replies: list[Reply]) -> None:
+        for reply in replies:
+            for variation in _variations().get("utter_out_of_scope", []):
+                if reply.text and reply.text.strip().startswith(variation["text"].strip()[:40]):
+                    zh = any(c.get("value") == "zh" for c in variation.get("condition") or [])
+                    self.out_of_scope = "zh" if zh else "en"
 
     @property
     def turns_to_lead(self) -> int:

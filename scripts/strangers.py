@@ -42,8 +42,21 @@ def _same(value: Any) -> Any:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", value)).lower() or None
 
 
-def check(persona: dict[str, Any], lead: dict[str, Any] | None) -> list[str]:
-    """What is wrong with the lead a persona's conversation left (empty: correct)."""
+def _one_script_of(got: Any, want: Any) -> bool:
+    """The expected name is one script of a name kept in both ("德米特里（Dmitry Volkov）" holds
+    "Dmitry Volkov"): the lead keeps every script the user gave, the writer named one."""
+    both = re.fullmatch(r"(.+?)\s*[（(](.+)[）)]", unicodedata.normalize("NFKC", got or ""))
+    return bool(both) and _same(want) in (_same(both.group(1)), _same(both.group(2)))
+
+
+def check(persona: dict[str, Any], lead: dict[str, Any] | None, out_of_scope: str | None = None) -> list[str]:
+    """What is wrong with the lead a persona's conversation left (empty: correct). A matter that
+    is no IT law is handled right when the bot says so, in the person's language, and saves nothing."""
+    if persona["expect"]["topic"] == "out_of_scope":
+        told = (
+            [] if out_of_scope == persona["language"] else [f"not told it is out of scope ({out_of_scope})"]
+        )
+        return told + ([f"lead saved as {lead['topic']}"] if lead else [])
     if lead is None:
         return ["no lead saved"]
     expect = persona["expect"]
@@ -57,7 +70,7 @@ def check(persona: dict[str, Any], lead: dict[str, Any] | None) -> list[str]:
         ("email", (contact.get("email") or None), (expect.get("email") or None)),
         ("name", contact.get("name"), expect.get("name")),
     ):
-        if _same(got) != _same(want):
+        if _same(got) != _same(want) and not (name == "name" and _one_script_of(got, want)):
             wrong.append(f"{name}: {got!r} instead of {want!r}")
     if bool(lead["consent"].get("given_at")) != bool(expect.get("consent", True)):
         wrong.append("consent not recorded")
@@ -145,7 +158,7 @@ def main(argv: list[str]) -> int:
                     with db.session_scope(url) as session:
                         saved = leads.of_conversation(session, user.chat.conversation_id)
                         lead = saved[0].to_dict() if saved else None
-                    problems = check(user.persona, lead)
+                    problems = check(user.persona, lead, user.out_of_scope)
                     turns = user.turns_to_lead
                     if turns > TURN_LIMIT:
                         problems.append(f"{turns} turns (limit {TURN_LIMIT})")

@@ -795,3 +795,28 @@ def test_a_launch_days_away_with_a_filing_missing_and_court_papers_are_urgent(me
 
 def test_a_clean_record_asked_for_is_no_penalty():
     assert reasons("招标文件要求投标人近三年无行政处罚，我们前年被罚过一次，早就结案了") == set()
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # an imminent launch the store refused for a missing licence
+        "Our shop app launches this Friday and the store rejected it: they say we need a value-added telecom licence",
+        # a talk at a conference before a patent
+        "下周三产品发布会 要在会上展示新算法 还没申请专利 来得及吗",
+        # someone leaving for a competitor within days
+        "财务主管周五最后一天，下周去竞争对手那边，当时没签保密协议",
+        # "就得": an obligation with a date
+        "后天开学就得把家长同意书收上来，模板不知道合不合法",
+    ],
+)
+def test_imminent_events_session_8(message):
+    assert "deadline" in reasons(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["We launch in five months; no rush", "这周五最后一天上班，后面打算休息一阵", "写得好不好下周再说"],
+)
+def test_imminent_near_misses_session_8(message):
+    assert "deadline" not in reasons(message)

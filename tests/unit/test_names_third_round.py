@@ -1,0 +1,115 @@
+"""The name at the intake, third round of classes (session 8): Chinese words a space apart are
+clauses of their own ("陈国栋 陈老师"), a surname alone before the full name, the polite forms of
+saying a surname (免贵, 复姓…单名), an acronym of a job beside a name, where the person is from,
+pinyin surnames spelt like English words ("Chen He"), a script label inside brackets after a role;
+at the read-back, corrections that explain the spelling ("with a hyphen", "J-I-N-G"), a given name
+alone, and a correction is never taken for a confirmation. Sentences written here, apart from the
+simulated users of tests/strangers/."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.contact import Problem, parse_methods
+from bot.name_corrections import corrected_name
+from bot.person import Person, parse_person
+from bot.readback import is_confirmation
+
+
+def name_of(text: str) -> str | Problem:
+    found = parse_person(text)
+    return found.name if isinstance(found, Person) else found
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("孙海涛 孙经理", "孙海涛"),
+        ("大家叫我小孙 孙海涛", "孙海涛"),
+        ("我是孩子姥姥 我姓韩 韩玉珍", "韩玉珍"),
+        ("韩 韩玉珍", "韩玉珍"),
+        ("外号老韩 真名韩立军", "韩立军"),
+        ("免贵复姓司徒，单名一个静", "司徒静"),
+        ("免贵姓韩，韩立军", "韩立军"),
+        ("姓韩，名立军", "韩立军"),
+        ("我姓Han，韩，韩立军", "韩立军"),
+        ("韩立军 PM", "韩立军"),
+        ("韩立军 绥化人", "韩立军"),
+        ("我是佳木斯人，叫韩立军", "韩立军"),
+        ("Wei He", "Wei He"),
+        ("律师助理 何蔚（Wei He）", "何蔚（Wei He）"),
+        ("Ivan Sokolov, sales lead (in Chinese papers 伊万)", "伊万（Ivan Sokolov）"),
+        ("Marta Nowak. 中国同事叫我老马", "Marta Nowak"),
+    ],
+)
+def test_names_as_people_write_them_third_round(raw, expected):
+    assert name_of(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("韩 立", "韩 立"),  # one character each side: a name typed with a space
+        ("Sato Ken (佐藤 健)", "Sato Ken"),
+        ("Anna", "Anna"),
+        ("LENA", "LENA"),  # capitals with vowels are a name, not an acronym
+    ],
+)
+def test_third_round_near_misses_stay_names(raw, expected):
+    found = name_of(raw)
+    assert isinstance(found, str) and found.startswith(expected)
+
+
+@pytest.mark.parametrize(
+    ("current", "message", "expected"),
+    [
+        ("Park Jiwoo", "please correct the name - it is Park Ji-woo, with a hyphen", "Park Ji-woo"),
+        (
+            "Alexey Orlov",
+            "One correction: Aleksei with k-s and i, like in the passport. Aleksei Orlov.",
+            "Aleksei Orlov",
+        ),
+        ("Wang Lin", "name is wrong, it's Wang Ling with a g at the end", "Wang Ling"),
+        ("Wang Lin", "wrong name: Wang Ling, L-I-N-G, 王玲", "王玲（Wang Ling）"),
+        ("赵春花", "名字错了 春华 中华的华", "赵春华"),
+    ],
+)
+def test_corrections_that_explain_the_spelling(current, message, expected):
+    assert corrected_name(message, current) == expected
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Please correct the name, it is Park Ji-woo",
+        "One small correction: the surname is Orlova",
+        "All fine except the email",
+        "除了邮箱其他都对",
+    ],
+)
+def test_a_correction_is_no_confirmation(message):
+    assert not is_confirmation(message)
+
+
+@pytest.mark.parametrize(
+    "message", ["I confirm the above details are correct.", "The information is all correct", "I agree"]
+)
+def test_a_formal_confirmation_is_one(message):
+    assert is_confirmation(message)
+
+
+@pytest.mark.parametrize(
+    ("text", "email"),
+    [
+        ("邮箱是 88231907艾特qq点com", "88231907@qq.com"),
+        ("mail: olga.k at yandex dot ru", "olga.k@yandex.ru"),
+        ("邮箱 hanlj圈a126点com，手机13945112345", "hanlj@126.com"),
+    ],
+)
+def test_an_email_said_aloud(text, email):
+    assert parse_methods(text).email == email
+
+
+@pytest.mark.parametrize("text", ["we meet at 3 pm", "下午3点见", "I'm at home now"])
+def test_no_email_where_none_is_said(text):
+    assert parse_methods(text).email is None
