@@ -31,7 +31,7 @@ _NO = re.compile(
     re.IGNORECASE,
 )
 _YES = re.compile(
-    r"^(?:y|yes|yeah|yep|yup|ya|sure|ok|okay|k|fine|alright|all right|go ahead|go on|please do|please|"
+    r"^(?:y|yes|yeah|yep|yup|ya|sure|ok|okay|k|fine|alright|all right|go ahead|go on|please do|please(?=[\s.!]*$)|"
     r"agree|agreed|i agree|i do|confirm|confirmed|correct|right|that'?s right|that'?s correct|exactly|"
     r"looks (?:good|fine|right|correct)|all (?:good|correct|fine)|sounds good|perfect|great|"
     r"send|send it|do it|delete it|yes please|of course|certainly|absolutely|"

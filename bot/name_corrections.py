@@ -27,12 +27,12 @@ _EXPLAINED_ZH = EXPLAINED
 # "with a K", "with a hyphen and double o", "with i at the end", "J-I-N-G", "like in my passport"
 _EXPLAINED_EN = re.compile(
     r"\s*(?:\bwith\b(?:\s+(?:an?|double|two|the|one|letter|and|at|in|on|end|middle|start|beginning|of|"
-    r"hyphen|dash|space|apostrophe|[A-Za-z])\b)+|(?:\bspelled\s+)?\b(?:[A-Za-z][\s\-]){2,}[A-Za-z]\b(?![\w'])"
+    r"hyphen|dash|space|apostrophe|umlaut|accent|[^\W\d_])\b)+|(?:\bspelled\s+)?\b(?:[A-Za-z][\s\-]){2,}[A-Za-z]\b(?![\w'])"
     r"|\b(?:as|like) in (?:the |my )?\w+)",
     re.IGNORECASE,
 )
 _LEAD_ZH = re.compile(
-    r"^(?:.*?(?:名字|姓名|应该是|应是|改成|改为|换成|其实是|正确的是|就是|我叫|叫|是|只写|就写|写成))+"
+    r"^(?:.*?(?:名字|姓名|应该是|应是|应为|改成|改为|换成|其实是|正确的是|就是|我叫|叫|是|只写|就写|写成))+"
 )
 # "名字只写佐藤健就好，不要英文", "just write Anna Lee, no Chinese name": the name in one script only
 _ONE_SCRIPT = re.compile(
@@ -61,7 +61,7 @@ _NOT_ZH = re.compile(
 _NOT_FIRST_ZH = re.compile(
     rf"不是\s*(?P<old>[{_CJK}·]+?|{_WORD})\s*[,，]?\s*而?是\s*(?P<new>[{_CJK}·]+|{_WORD}(?:\s+{_WORD})*)"
 )
-_ZH_LEAD = re.compile(r"^.*(?:应该是|应是|改成|改为|换成|其实是|正确的是|[是叫姓我的])")
+_ZH_LEAD = re.compile(r"^.*(?:应该是|应是|应为|改成|改为|换成|其实是|正确的是|[是叫姓我的])")
 
 
 def _name_words(text: str, *, from_end: bool) -> str:
@@ -170,9 +170,19 @@ def _apply(new: str, old: str | None, current: str | None) -> str | None:
     return None
 
 
+# "Sasha is only my short name", "Sophie is just my English name": an alias, not the correction
+_ALIAS_SAID = re.compile(
+    r"\b(?:is|was)\s+(?:only|just)\s+(?:my\s+|a\s+|the\s+)?(?:short|nick|english|chinese|pet|first|"
+    r"familiar|informal)\s*-?\s*name\b|只是(?:我的)?(?:小名|昵称|英文名|外号|简称)",
+    re.IGNORECASE,
+)
+
+
 def _clause_name(clause: str) -> str | None:
     """The name (or the part of one) a clause of a correction gives, with what leads to it and
     what explains it dropped: "是宇宙的宇" gives none, "it's Kevin with a K" gives "Kevin"."""
+    if _ALIAS_SAID.search(clause):
+        return None
     value = _EXPLAINED_EN.sub("", clause).strip()
     value = re.sub(rf"\s+{_EXPLAINED_ZH.pattern}$", "", value)
     bare = _LEAD_ZH.sub("", value) if re.search(f"[{_CJK}]", value) else value

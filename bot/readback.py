@@ -73,7 +73,8 @@ _CORRECTION_MARKERS = re.compile(
     r"错|不对|不是|有误|改|应该|应为|打反|写反|少|多了|多一|漏|缺|换|更正|其实是|但|不过|只是|就是.|"
     r"\b(?:wrong|incorrect|not (?:right|correct|ok|okay)|isn'?t|should|change|typo|mistake|instead|"
     r"actually|but|missing|update|fix|spell(?:ed|t|ing)?|corrections?|correct (?:the|my|it|this|that|one)|"
-    r"(?:please|pls|kindly) correct|except|apart from|other than|besides)\b|除了|\d{3,}|@|"
+    r"(?:please|pls|kindly) (?:correct|write|put|use|change|make|add|enter|record|list|spell)|except|apart from|"
+    r"other than|besides|full name|(?:chinese|english|real|legal) name)\b|除了|\d{3,}|@|"
     r"\b(?:write|put|list|record|enter)\b[^.!?]{0,20}?\bas\b|写成|写作|记成|请写|只写|名字(?:就|只)?写|"
     r"写[^，,。]{1,8}就(?:可以|行|好)",
     re.IGNORECASE,

@@ -212,12 +212,41 @@ def _domain_tokens(message: str) -> tuple[list[str], list[str]]:
     return new, old
 
 
+_LOCAL = r"[a-z0-9][a-z0-9._\-]*[a-z0-9]"
+# "邮箱是 jiangyf，不是 jiangyifan", "it's olga.k not olga_k", "不是li.na，是lina": the part before the @
+_LOCAL_PAIR = re.compile(
+    rf"(?<![\w.@])(?P<new>{_LOCAL})\s*[,，]?\s*(?:而?不是|not|instead of)\s*(?P<old>{_LOCAL})(?![\w@])"
+    rf"|(?:而?不是|not)\s*(?P<old2>{_LOCAL})\s*[,，]?\s*(?:而?是|it'?s|but)\s*(?P<new2>{_LOCAL})(?![\w@])",
+    re.IGNORECASE,
+)
+
+
+def _new_local(local: str, domain: str, message: str) -> str | None:
+    """The address with the part before the @ a correction gives in place of the old one; the
+    address as it is when it already holds the part given."""
+    pair = _LOCAL_PAIR.search(fold(message))
+    if pair is None:
+        return None
+    new, old = (
+        (pair.group("new"), pair.group("old"))
+        if pair.group("new")
+        else (pair.group("new2"), pair.group("old2"))
+    )
+    if "." in new and new.rsplit(".", 1)[1] in _TLDS or local.lower() not in (new.lower(), old.lower()):
+        return None
+    checked = contact.parse_email(f"{new}@{domain}")
+    return checked if isinstance(checked, str) else None
+
+
 def new_email(current: str | None, message: str) -> str | None:
     """The current address with the domain, suffix or provider a correction describes; None when
     it is not certain which part changes, or the old part named is not in the address."""
-    if not current or "@" not in current or _LOCAL_WORDS.search(fold(message)):
+    if not current or "@" not in current:
         return None
     local, domain = current.rsplit("@", 1)
+    local_given = _new_local(local, domain, message)
+    if local_given or _LOCAL_WORDS.search(fold(message)):
+        return local_given
     new, old = _domain_tokens(message)
     if len(new) != 1 or len(old) > 1:
         return None

@@ -190,7 +190,7 @@ def _deadline(clauses: Sequence[Clause], today: date, deadline_answer: bool) -> 
             done = DONE_WITHIN.search(clause.text[: when.start]) or (
                 not when.point and DONE_AFTER.match(clause.text, when.end)
             )
-            if done or framed(clause, when.start):
+            if done or framed(clause, when.start) or _excuse(clause, when.start):
                 continue
             if when.days == 0 and not when.bounded and happened_today:
                 continue
@@ -221,6 +221,11 @@ def _imminent(clauses: Sequence[Clause], clause: Clause, when: When) -> bool:
     if not any(abs(m.start() - when.start) <= 40 for m in rx("deadline.imminent").finditer(clause.text)):
         return False
     return any(c.has("deadline.stake") and not general_question(c) and c.time != "far_past" for c in clauses)
+
+
+def _excuse(clause: Clause, at: int) -> bool:
+    """The date is the other side's repeated promise ("they keep saying next week", "总说下周给")."""
+    return any(m.end() <= at and at - m.end() <= 40 for m in rx("deadline.excuse").finditer(clause.text))
 
 
 def _supposed(clause: Clause, at: int) -> bool:

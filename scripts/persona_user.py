@@ -97,7 +97,7 @@ _FUNCTION_WORDS = frozenset(
 )
 # a negation just before a word: the story denies it ("nothing ongoing", "not yet filed", "没有泄露")
 _NEGATED = re.compile(
-    r"(?:\b(?:no|not|nothing|never|none|without)\s+(?:\w+\s+)?|n't\s+(?:\w+\s+)?|[没不未无非])$"
+    r"(?:\b(?:no|not|nothing|never|none|without)\s+(?:\w+\s+)?|n't\s+(?:\w+\s+)?|[没不未无非][^，,。\s]{0,3})$"
 )
 
 

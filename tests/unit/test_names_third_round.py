@@ -113,3 +113,55 @@ def test_an_email_said_aloud(text, email):
 @pytest.mark.parametrize("text", ["we meet at 3 pm", "下午3点见", "I'm at home now"])
 def test_no_email_where_none_is_said(text):
     assert parse_methods(text).email is None
+
+
+@pytest.mark.parametrize(
+    ("current", "message", "expected"),
+    [
+        ("hanlijun@hljsoft.cn", "邮箱是 hanlj，不是 hanlijun", "hanlj@hljsoft.cn"),
+        ("hanlj@hljsoft.cn", "邮箱是 hanlj，不是 hanlijun", "hanlj@hljsoft.cn"),  # already so
+        ("olga_k@mail.ru", "the email: not olga_k, it's olga.k", "olga.k@mail.ru"),
+    ],
+)
+def test_a_correction_of_the_part_before_the_at(current, message, expected):
+    from bot.readback import corrected_value, field_to_correct
+
+    assert field_to_correct(message) == "email"
+    assert corrected_value("email", message, current) == expected
+
+
+def test_a_part_before_the_at_of_another_address_changes_nothing():
+    from bot.readback import corrected_value
+
+    assert corrected_value("email", "邮箱不是zhang，是wang", "li@example.com") is None
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Please write my full name, Natalia Orlova; Natasha is only my short name",
+        "Please put my legal name instead: Chen Yuhang",
+        "please use my Chinese name 陈宇航",
+    ],
+)
+def test_a_request_starting_with_please_is_no_confirmation(message):
+    assert not is_confirmation(message)
+
+
+@pytest.mark.parametrize("message", ["please", "yes please", "Please!"])
+def test_please_alone_still_agrees(message):
+    assert is_confirmation(message)
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("还没完全控制住，刚把一个账号停了", "ongoing"),
+        ("都控制住了", "contained"),
+        ("没彻底控制住", "ongoing"),
+    ],
+)
+def test_not_fully_contained_is_ongoing(message, expected):
+    from bot.prefill import prefill
+
+    assert prefill("data_breach", message, language="zh").get("ongoing_or_contained") == expected

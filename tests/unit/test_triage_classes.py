@@ -820,3 +820,32 @@ def test_imminent_events_session_8(message):
 )
 def test_imminent_near_misses_session_8(message):
     assert "deadline" not in reasons(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Half a year now they keep saying they will pay next week",
+        "for three months they keep replying tomorrow and nothing comes",
+        "外包公司一直说下周交付，已经拖了四个月",
+        "对方老说明天打款，到现在一分没见",
+    ],
+)
+def test_the_other_sides_repeated_promise_is_no_deadline(message):
+    assert "deadline" not in reasons(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["The client says we must pay the penalty by next week", "对方说下周五前必须把源码交出来"],
+)
+def test_a_date_the_other_side_sets_still_binds(message):
+    assert "deadline" in reasons(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["后天就要上线新系统，要把会员手机号传给合作方，这样合不合规", "小程序下周一开服，收集身份证号合法吗"],
+)
+def test_an_imminent_event_whose_legality_is_asked(message):
+    assert "deadline" in reasons(message)
