@@ -67,7 +67,7 @@ def alternation(items: list[str]) -> str:
     return "(?:" + "|".join(parts) + ")"
 
 
-SEPARATORS = set(",;.。!?、:/|\n")
+SEPARATORS = set(",;.。!?、:/|\n~～")
 MARKUP = re.compile(r"<[^>]*>|[<>{}]|javascript:", re.IGNORECASE)
 _LETTER = r"[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff\u1e00-\u1eff]"
 _LATIN_WORD = re.compile(rf"{_LETTER}(?:{_LETTER}|['\-](?={_LETTER}))*\.?")

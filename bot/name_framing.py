@@ -55,7 +55,7 @@ _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 # A full stop ends a clause after a word ("Pavel Orlov. My Chinese name is 帕维尔"), not after an
 # initial or a title ("J. Smith", "Dr. Wei Zhang").
 _SEP = (
-    r"(?:[,，;；。!！?？\n]|…+|\.{2,}|\s+[—–-]+\s+|[—–]+|\s*[/／]\s*"
+    r"(?:[,，;；。!！?？\n～~]|…+|\.{2,}|\s+[—–-]+\s+|[—–]+|\s*[/／]\s*"
     r"|(?<![A-Z][a-z])(?<![A-Z][a-z]{2})(?<=[a-z]{2})\.\s+(?=[A-Z]))"
 )
 # "but call me Kevin", "and you can call me Leo": a joining word may come before the label.

@@ -256,13 +256,13 @@ _ONLINE_WORDS = re.compile(
     r"websites?|web ?sites?|platforms?|live[- ]?stream\w*|streamers?|douyin|tiktok|taobao|tmall|"
     r"jd|pinduoduo|kuaishou|xiaohongshu|wechat|weixin|alipay|data|databases?|software|servers?|"
     r"computers?|laptops?|hack\w*|crawlers?|scrap\w*|algorithms?|source code|ransom\w*|"
-    r"bitcoin|btc|crypto\w*|mini[- ]?programs?|saas|cloud|domain|ICP|PIPL)\b",
+    r"bitcoin|btc|crypto\w*|mini[- ]?programs?|saas|cloud|domain|ICP|PIPL|VPNs?|proxy|proxies)\b",
     re.IGNORECASE,
 )
 _ONLINE_ZH = re.compile(
     "网店|微店|网站|平台|直播|主播|带货|抖音|快手|淘宝|天猫|京东|拼多多|小红书|闲鱼|"
     "微信|公众号|小程序|应用|数据|软件|服务器|电脑|网络|网上|线上|电商|算法|源码|代码|爬虫|"
-    "黑客|勒索|比特币|加密|域名|备案|个人信息"
+    "黑客|勒索|比特币|加密|域名|备案|个人信息|翻墙|梯子|科学上网|VPN|vpn"
 )
 
 

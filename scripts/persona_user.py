@@ -58,6 +58,13 @@ def _topic_questions() -> dict[str, tuple[str, str]]:
     return found
 
 
+# Words of a date or a time limit: a person asked "by when?" answers with the detail holding one.
+_TIME_WORDS = re.compile(
+    r"\b(?:today|tomorrow|tonight|yesterday|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    r"week|weeks|days?|hours?|months?|deadline|by|within|until)\b|\d+\s*(?:/|月|号|日)|"
+    r"今天|明天|后天|昨天|周[一二三四五六日天末]|礼拜|星期|[天周月]内|小时|期限|截止|之前|以前|前(?:提交|回复|答复)|号前|日前",
+    re.IGNORECASE,
+)
 # Words a chip shares with any story ("do we *still* need to report" is not "still going on"):
 # a person picks a chip by what it means, so these never decide the pick.
 _FUNCTION_WORDS = frozenset(
@@ -130,24 +137,37 @@ class PersonaUser:
         """(how, what): the chip this person would pick - the one whose words their story uses,
         else "not sure", else the first - tapped, typed or given by number, as the persona does."""
         real = [c for c in chips if not re.match(r"(?i)skip|跳过", c["title"])]
-        story = " ".join([self.persona["opening"], *(self.persona.get("details") or [])]).lower()
+        answers = " ".join(self.persona.get("details") or []).lower()
+        story = " ".join([self.persona["opening"], answers]).lower()
 
-        def said(word: str) -> bool:
-            """The story uses the word, not only after a negation ("nothing ongoing", "没有泄露")."""
+        def said(word: str, text: str) -> bool:
+            """The text uses the word, not only after a negation ("nothing ongoing", "没有泄露")."""
             return any(
-                not _NEGATED.search(story[max(0, m.start() - 10) : m.start()])
-                for m in re.finditer(re.escape(word), story)
+                not _NEGATED.search(text[max(0, m.start() - 10) : m.start()])
+                for m in re.finditer(re.escape(word), text)
             )
 
-        def overlap(chip: dict[str, str]) -> int:
+        def overlap(chip: dict[str, str], text: str) -> int:
             words = re.findall(r"[a-z]{4,}|[\u4e00-\u9fff]{2}", chip["title"].lower())
-            return sum(said(word) for word in words if word not in _FUNCTION_WORDS)
+            return sum(said(word, text) for word in words if word not in _FUNCTION_WORDS)
 
         unsure = [
             c for c in real if re.search(r"(?i)not sure|unsure|don't know|不确定|不清楚|不知道", c["title"])
         ]
-        best = max(real, key=overlap) if real else chips[0]
-        pick = best if overlap(best) else (unsure[0] if unsure else (real or chips)[0])
+        pick = (unsure[0] if unsure else (real or chips)[0]) if real else chips[0]
+
+        # the person's own answers first, then the whole story ("没有任何调查" outweighs news of others)
+        def denied(chip: dict[str, str]) -> bool:
+            """The person's answers use a word of the chip only after a negation ("没有任何调查")."""
+            words = re.findall(r"[a-z]{4,}|[\u4e00-\u9fff]{2}", chip["title"].lower())
+            return any(w in answers and not said(w, answers) for w in words if w not in _FUNCTION_WORDS)
+
+        for text in (answers, story):
+            candidates = [c for c in real if not denied(c)]
+            best = max(candidates, key=lambda chip: overlap(chip, text)) if candidates else None
+            if best and overlap(best, text):
+                pick = best
+                break
         style = self.persona.get("choice_style", "tap")
         if style == "mixed":
             style = self.random.choice(["tap", "type", "number"])
@@ -157,9 +177,13 @@ class PersonaUser:
             return "type", pick["title"]
         return "tap", pick["payload"]
 
-    def _free(self) -> str:
+    def _free(self, key: str | None = None) -> str:
+        """The next detail; asked for a date, the detail that tells one, as a person would answer."""
         if self.details:
-            return self.details.pop(0)
+            dated = [d for d in self.details if _TIME_WORDS.search(d)] if key == "deadline" else []
+            chosen = dated[0] if dated else self.details[0]
+            self.details.remove(chosen)
+            return chosen
         return "不清楚" if self.language == "zh" else "not sure"
 
     def next_message(self, replies: list[Reply]) -> tuple[str, str]:
@@ -180,6 +204,12 @@ class PersonaUser:
         if _starts(last, "utter_ask_contact_name"):
             return "name", self.persona["name"]
         if _starts(last, "utter_ask_contact_methods"):
+            # told the number is wrong, a person who mistyped it gives the right one (the
+            # correction the persona would otherwise make at the read-back)
+            fixed = next((r for r in self.readback if re.search(r"\d{5}|@", r)), None)
+            if fixed and any(t.asked == "contact" for t in self.turns):
+                self.readback.remove(fixed)
+                return "contact", fixed
             return "contact", self.persona["contact"]
         if _starts(last, "utter_ask_counterparty"):
             return "counterparty", self.persona.get("counterparty") or self._free()
@@ -197,7 +227,7 @@ class PersonaUser:
             if chips:
                 how, what = self._choice(chips)
                 return f"question:{question[1]}:{how}", what
-            return f"question:{question[1]}", self._free()
+            return f"question:{question[1]}", self._free(question[1])
         if chips:  # some other choice
             how, what = self._choice(chips)
             return f"choice:{how}", what

@@ -12,13 +12,7 @@ import pytest
 from bot.contact import Problem
 from bot.name_corrections import corrected_name
 from bot.name_framing import canonical, is_role
-from bot.person import Person, parse_person
-
-
-def name_of(text: str) -> str | Problem:
-    found = parse_person(text)
-    return found.name if isinstance(found, Person) else found
-
+from tests.support.names import name_of
 
 # -- 1. an address form before the full name
 

@@ -8,15 +8,9 @@ from __future__ import annotations
 import pytest
 
 from bot import readback
-from bot.contact import Problem
 from bot.name_framing import as_written
 from bot.person import Person, parse_person
-
-
-def name_of(text: str) -> str | Problem:
-    found = parse_person(text)
-    return found.name if isinstance(found, Person) else found
-
+from tests.support.names import name_of
 
 # -- 1. titles and honorifics
 

@@ -13,12 +13,7 @@ from bot import readback
 from bot.contact import Problem
 from bot.name_framing import canonical, is_role
 from bot.person import Person, parse_person
-
-
-def name_of(text: str) -> str | Problem:
-    found = parse_person(text)
-    return found.name if isinstance(found, Person) else found
-
+from tests.support.names import name_of
 
 # -- 1. a name in both scripts: one canonical form
 

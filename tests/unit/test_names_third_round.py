@@ -10,15 +10,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.contact import Problem, parse_methods
+from bot.contact import parse_methods
 from bot.name_corrections import corrected_name
-from bot.person import Person, parse_person
 from bot.readback import is_confirmation
-
-
-def name_of(text: str) -> str | Problem:
-    found = parse_person(text)
-    return found.name if isinstance(found, Person) else found
+from tests.support.names import name_of
 
 
 @pytest.mark.parametrize(
@@ -40,6 +35,10 @@ def name_of(text: str) -> str | Problem:
         ("律师助理 何蔚（Wei He）", "何蔚（Wei He）"),
         ("Ivan Sokolov, sales lead (in Chinese papers 伊万)", "伊万（Ivan Sokolov）"),
         ("Marta Nowak. 中国同事叫我老马", "Marta Nowak"),
+        ("小韩～韩玉珍", "韩玉珍"),
+        ("研究生，叫韩立军", "韩立军"),
+        ("个体户 韩立军", "韩立军"),
+        ("我是他闺女，韩玉珍", "韩玉珍"),
     ],
 )
 def test_names_as_people_write_them_third_round(raw, expected):

@@ -275,3 +275,12 @@ def test_more_story_while_the_topics_are_offered_offers_them_again(domain):
     )
     messages, _ = run(ActionOfferTopics(), t, domain)
     assert messages[0]["response"] == "utter_topic_buttons_intro"
+
+
+def test_a_vpn_story_read_as_out_of_scope_gets_a_second_look():
+    from bot.topics import names_online_or_it
+
+    assert names_online_or_it(
+        "Last year the police found a VPN on my laptop and fined me, will it matter for my visa?"
+    )
+    assert names_online_or_it("用梯子上外网被派出所罚过款，会留案底吗")

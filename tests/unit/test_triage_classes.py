@@ -849,3 +849,31 @@ def test_a_date_the_other_side_sets_still_binds(message):
 )
 def test_an_imminent_event_whose_legality_is_asked(message):
     assert "deadline" in reasons(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["Buyers demand the 7-day no-reason return on used headphones", "顾客非要七天无理由退已经拆封的面膜"],
+)
+def test_a_consumer_right_named_by_its_period_is_no_deadline(message):
+    assert "deadline" not in reasons(message)
+
+
+def test_the_other_sides_wish_to_sign_within_days_binds():
+    assert "deadline" in reasons(
+        "The distributor wants to sign the licence on Friday; can someone check it before?"
+    )
+
+
+def test_an_insider_caught_exporting_today_is_an_incident_going_on():
+    message = "怀疑内部运营把会员资料拷出去卖了，今天又发现有个账号凌晨在批量下载会员表，还在排查"
+    assert "ongoing_incident" in reasons(message)
+
+
+def test_a_fine_paid_on_the_spot_is_settled():
+    from bot.triage import assess
+
+    message = "前年被市场监管局罚了五千，当场就交了。现在投标要求近三年无处罚，会影响吗"
+    assert assess(
+        message, {"authority": "market_supervision", "received": "penalty"}, today=TODAY
+    ).urgency == ("normal")
