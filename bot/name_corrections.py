@@ -28,7 +28,10 @@ _EXPLAINED_ZH = EXPLAINED
 _EXPLAINED_EN = re.compile(
     r"\s*(?:\bwith\b(?:\s+(?:an?|double|two|the|one|letter|and|at|in|on|end|middle|start|beginning|of|"
     r"hyphen|dash|space|apostrophe|umlaut|accent|[^\W\d_])\b)+|(?:\bspelled\s+)?\b(?:[A-Za-z][\s\-]){2,}[A-Za-z]\b(?![\w'])"
-    r"|\b(?:as|like) in (?:the |my )?\w+)",
+    r"|\b(?:as|like) in (?:the |my )?\w+"
+    r"|\b(?:capital|small|lower[- ]?case|upper[- ]?case|big)\s+[A-Za-z]\b|\bapostrophe\b|\bhyphen(?:ated)?\b"
+    r"|\b(?:one|two|three|double|single|an?)\s+[A-Za-z](?:'s|s)?\b(?=\W*(?:$|[,.;]|\b(?:and|two|one|double|single)\b))"
+    r"|\b(?:typed|wrote|spelled|spelt)\s+it\s+(?:too\s+)?(?:fast|quickly|wrong|badly)\b)",
     re.IGNORECASE,
 )
 _LEAD_ZH = re.compile(
@@ -44,7 +47,8 @@ _DONE_ZH = re.compile(r"(?:就好|就行|就可以|即可)$")
 _LEAD_EN = re.compile(
     r"^(?:(?:sorry|oops|actually|no|yes|well|so|i mean|it'?s|it is|that'?s|that is|should(?: just| only)? be|"
     r"(?:my |the )?(?:full |first |last |family |given |middle |sur)?names?(?: field)?(?:'s)?(?: is| should be| was)?|"
-    r"change (?:it )?to|spelled|spelt|is|please|pls|just|only|write|put|use|keep|(?:write|put) (?:it|my name|the name) as|as)\b[\s,:]*)+",
+    r"change (?:it )?to|spelled|spelt|is|please|pls|just|only|write|put|use|keep|(?:write|put) (?:it|my name|the name) as|as|"
+    r"(?:it |that |this )?should (?:say|read|show)|small fix|fix|make (?:it|that|this)(?: say)?)\b[\s,:]*)+",
     re.IGNORECASE,
 )
 _NOT_EN = re.compile(
@@ -173,7 +177,9 @@ def _apply(new: str, old: str | None, current: str | None) -> str | None:
 # "Sasha is only my short name", "Sophie is just my English name": an alias, not the correction
 _ALIAS_SAID = re.compile(
     r"\b(?:is|was)\s+(?:only|just)\s+(?:my\s+|a\s+|the\s+)?(?:short|nick|english|chinese|pet|first|"
-    r"familiar|informal)\s*-?\s*name\b|只是(?:我的)?(?:小名|昵称|英文名|外号|简称)",
+    r"familiar|informal)\s*-?\s*name\b|只是(?:我的)?(?:小名|昵称|英文名|外号|简称)|"
+    r"\b(?:is|'s)\s+(?:just|only)\s+what\s+(?:everyone|everybody|people|friends|my\s+friends|they|we|colleagues)\s+"
+    r"call(?:s)?\s+me\b|(?:大家|别人|朋友|同事)(?:都)?(?:这么)?(?:叫|喊)(?:我)?的",
     re.IGNORECASE,
 )
 
@@ -189,6 +195,10 @@ def _clause_name(clause: str) -> str | None:
     if _EXPLAINED_ZH.fullmatch(bare) or bare in _EXPLAINED:
         return None
     value = _DONE_ZH.sub("", _LEAD_EN.sub("", bare).strip(" \"'“”"))
+    words = value.split()
+    while len(words) > 1 and words[-1].lower().strip(".,") in _OTHER:  # "… for anything official"
+        words.pop()
+    value = " ".join(words)
     if not value or all(w.lower() in _OTHER for w in re.findall(_WORD, value)) and not is_cjk(value[:1]):
         return None
     if len(value) == 1:
@@ -277,7 +287,9 @@ def is_name_correction(message: str, current: str | None) -> bool:
     if not current:
         return False
     new = corrected_name(message, current)
-    return bool(new) and new != current and related(str(new), current)
+    # "…, Ollie is just what everyone calls me": the name held is said to be an alias
+    alias = bool(_ALIAS_SAID.search(text)) and current.lower() in text.lower()
+    return bool(new) and new != current and (related(str(new), current) or alias)
 
 
 __all__ = ["corrected_name", "is_name_correction", "related"]

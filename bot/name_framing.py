@@ -510,6 +510,32 @@ def _with_latin(real: str, before: list[tuple[int, int, str]]) -> str:
     return real
 
 
+_ANONYMOUS = re.compile(
+    r"匿名|不留名|不想留名|不留真名|\banonymous(?:ly)?\b|\bwithout (?:my|a|giving (?:my|a)) name\b", re.I
+)
+# "Eric 王 / 王一凡": a Latin given name with the Chinese surname, beside the full Chinese name
+_GIVEN_SURNAME = re.compile(rf"^\s*(?P<latin>[A-Z][a-z]+)\s*(?P<surname>[{_CJK}])\s*$")
+
+
+def _given_and_surname(value: str) -> str:
+    clauses = _clauses(value)
+    for start, _end, clause in clauses:
+        found = _GIVEN_SURNAME.match(clause)
+        full = found and next(
+            (
+                other.strip()
+                for s, _, other in clauses
+                if s != start
+                and re.fullmatch(rf"[{_CJK}]{{2,4}}", other.strip())
+                and other.strip().startswith(found.group("surname"))
+            ),
+            None,
+        )
+        if found and full:
+            return f"{full} ({found.group('latin')})"
+    return value
+
+
 def reframe(text: str) -> str:
     """The answer with aliases and framing words dropped, so that what is left starts with the
     name (a company may follow): "叫我小美就行，大名李美玲" -> "李美玲"."""
@@ -545,6 +571,11 @@ def reframe(text: str) -> str:
         if real and clause[real.end() :].strip():
             value = (_with_latin(clause[real.end() :], clauses[:index]) + value[end:]).strip()
             break
+    value = _given_and_surname(value)
+    clauses = _clauses(value)
+    unnamed = [(start, end) for start, end, clause in clauses if _ANONYMOUS.search(clause)]  # "匿名行吗…"
+    if unnamed and len(unnamed) < len(clauses):
+        value = _without_spans(value, unnamed)
     value = _without_explanations(_without_address(_without_roles(value)))
     value = _latin_alias(_paired(_SCRIPT_AFTER_SPACE.sub("，", value)))
     clauses = _clauses(value)

@@ -79,6 +79,14 @@ _CORRECTION_MARKERS = re.compile(
     r"写[^，,。]{1,8}就(?:可以|行|好)",
     re.IGNORECASE,
 )
+# "名字是山峰的峰，高峰", "the surname is O'Connell": a field's value given, not a field confirmed.
+_VALUE_GIVEN = re.compile(
+    r"(?:名字|姓名|姓|电话|手机号?|号码|邮箱|微信号?|公司名?)\s*(?:是|为|叫|写|[:：])"
+    r"(?!\s*(?:对|正确|没错|没问题|准确|无误|ok|OK))|"
+    r"\b(?:name|surname|phone|number|email|e-mail|company)\s+(?:is|should\s+be|:)\s+"
+    r"(?!(?:all\s+|also\s+|now\s+)?(?:right|correct|fine|ok|okay|good|accurate|perfect)\b)",
+    re.IGNORECASE,
+)
 # "用邮件联系我吧", "please reach me by WeChat": how to be contacted, said at the read-back - a change
 # of the preferred channel, not a confirmation ("用 吧" is left once the field words are taken out).
 _CHANNEL_WISH = re.compile(
@@ -146,6 +154,8 @@ def is_confirmation(message: str) -> bool:
 
     if _CORRECTION_MARKERS.search(_NOT_WRONG.sub(" ", message)) or _CHANNEL_WISH.search(message):
         return False
+    if _VALUE_GIVEN.search(message):
+        return False
     rest = _CONFIRMED_PARTS.sub(" ", message)
     rest = " ".join(re.sub(r"[,，。.!！;；、~～]+", " ", rest).split())
     if not rest:
@@ -170,7 +180,8 @@ def field_to_correct(message: str, current_name: str | None = None) -> str | Non
     if confirmed and rest and all(_names_a_field(c) or edits.names_a_tail(c) for c in rest):
         # "邮箱没问题，电话最后一位是5": the field named as right is not the one corrected
         message = "，".join(rest)
-    value = message.lower()
+    # "Max is just what friends call me": how people address the user, no contact channel
+    value = re.sub(r"\bwhat\s+(?:\w+\s+){0,2}calls?\s+me\b|(?:叫|喊)我", " ", message.lower())
     found = {name for name, words in _FIELD_WORDS.items() if any(word in value for word in words)}
     if _THIRD_PARTY_NAME.search(message):
         found.add("counterparty")

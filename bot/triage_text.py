@@ -152,7 +152,7 @@ def negated(clause: Clause, at: int, since: int = 0) -> bool:
     subject = rx("negation.subject").match(clause.text)
     if subject is None or subject.start() < since or not 0 <= at - subject.end() <= 40:
         return False
-    return not re.search(r"\b(?:and|but|or)\b", clause.text[subject.end() : at], re.IGNORECASE)
+    return not re.search(r"\b(?:and|but)\b", clause.text[subject.end() : at], re.IGNORECASE)  # "or": one list
 
 
 PAST_VERB = re.compile(

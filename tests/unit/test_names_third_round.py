@@ -164,3 +164,39 @@ def test_not_fully_contained_is_ongoing(message, expected):
     from bot.prefill import prefill
 
     assert prefill("data_breach", message, language="zh").get("ongoing_or_contained") == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("不想留名可以吗…那就叫我小韩吧，韩立军", "韩立军"),
+        ("Leo 韩 / 韩立军", "韩立军（Leo）"),
+        ("我是公司老板，韩立军", "韩立军"),
+    ],
+)
+def test_names_as_people_write_them_session_8_last_round(raw, expected):
+    assert name_of(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("current", "message", "expected"),
+    [
+        ("韩丽君", "名字是君子的君，韩立君", "韩立君"),
+        (
+            "Max",
+            "Please make it Maximilian Vogel for the official records, Max is just what friends call me",
+            "Maximilian Vogel",
+        ),
+        (
+            "sean obrien",
+            "Small fix: O'Brien, capital O, apostrophe, one r. Typed it too quickly.",
+            "sean O'Brien",
+        ),
+    ],
+)
+def test_corrections_session_8_last_round(current, message, expected):
+    from bot.readback import corrected_value, field_to_correct
+
+    assert not is_confirmation(message)
+    assert field_to_correct(message, current) == "name"
+    assert corrected_value("name", message, current) == expected

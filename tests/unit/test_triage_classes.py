@@ -877,3 +877,28 @@ def test_a_fine_paid_on_the_spot_is_settled():
     assert assess(
         message, {"authority": "market_supervision", "received": "penalty"}, today=TODAY
     ).urgency == ("normal")
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "The new payroll platform has its go-live this Thursday and the data goes to Tokyo; do we need to do anything before the transfer?",
+        "Tender bids close next Tuesday and they want an MLPS level 3 certificate, which we have never done",
+        "下周二晚上开播，带货话术里有“治愈失眠”，直播前能帮看一下吗",
+        "对方催着后天就要签了，里面的违约金条款太狠",
+    ],
+)
+def test_imminent_events_session_8_second_round(message):
+    assert "deadline" in reasons(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "A customer says he will report us to the market regulator over a late parcel",
+        "差评的买家扬言要去市场监管局举报我们",
+        "Nobody from the regulator or the police has contacted us",
+    ],
+)
+def test_threats_to_report_and_denied_contact_are_calm(message):
+    assert "authority_contact" not in reasons(message)
