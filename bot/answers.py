@@ -43,7 +43,7 @@ _YES = re.compile(
     r"^(?:the |this |all |everything )?(?:above |information |info |details |summary |data )*"
     r"(?:is|are|looks?) (?:all |fully |entirely )?(?:correct|accurate|right|fine)\b|"
     r"^(?:是|对|好|行|可以|同意|确认|确定|没问题|没错|嗯|恩|发吧|发送|删吧|删除吧|就这样|正确|当然|可|中|妥|要|需要|愿意|成|得)|"
-    r"(?:同意|确认无误|确定|可以|没问题|好的|行吧|发吧|删吧|都对|对的|是的|授权|允许|接受|没意见)",
+    r"(?:同意|确认无误|(?<![有])无误|确定|可以|没问题|好的|行吧|发吧|删吧|都对|对的|是的|授权|允许|接受|没意见)",
     re.IGNORECASE,
 )
 # Consent said by naming what may be done: "存着吧", "记下来就行", "you can keep my details",

@@ -73,6 +73,12 @@ def next_month(today: date, day: int) -> int:
     return (date(year, month, day) - today).days
 
 
+def next_month_end(today: date) -> int:
+    """Days to the last day of next month ("下个月底", "the end of next month")."""
+    year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
+    return (date(year, month, calendar.monthrange(year, month)[1]) - today).days
+
+
 def day_of_month(today: date, day: int) -> int | None:
     if day < 1 or day > 31:
         return None

@@ -22,6 +22,7 @@ from bot.triage_calendar import (
     duration_days,
     month_end,
     next_month,
+    next_month_end,
     number,
     numbers,
 )
@@ -66,7 +67,7 @@ def _time_patterns() -> dict[str, re.Pattern[str]]:
             r"(?P<thisweek>(?:the\s+)?end\s+of\s+(?:the|this)\s+week|this\s+week(?:end)?|the\s+weekend)|"
             r"(?P<nextweek>next\s+week)|"
             r"(?P<monthend>(?:the\s+)?end\s+of\s+(?:the|this)\s+month|this\s+month|month[- ]end)|"
-            r"(?P<nextmonth>next\s+month)|"
+            r"(?P<nextmonthend>(?:the\s+)?end\s+of\s+next\s+month)|(?P<nextmonth>next\s+month)|"
             r"(?P<yearend>(?:the\s+)?end\s+of\s+(?:the|this)\s+year|year[- ]end)|"
             r"(?P<past>yesterday|last\s+(?:week|month|night|" + WEEKDAY_NAMES + r"))|"
             r"(?<!every\s)(?<!each\s)(?:(?P<which>this|next|coming)\s+)?(?P<weekday>"
@@ -101,7 +102,7 @@ def _time_patterns() -> dict[str, re.Pattern[str]]:
             r"(?P<nextweek>下个?(?:周|星期|礼拜))|"
             r"(?P<mend>(?P<mendm>\d{1,2}|十[一二]?|[一二三四五六七八九])月(?:底|末|份?底))|"
             r"(?P<monthend>(?:本|这个?)?(?<![\d一二三四五六七八九十])月(?:底|末)|本月内?|这个月内?)|"
-            r"(?P<nextmonthstart>下个?月初)|"
+            r"(?P<nextmonthstart>下个?月初)|(?P<nextmonthend>下个?月(?:底|末))|"
             r"(?P<nmd>下个?月(?:的)?(?P<nmdd>\d{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])[日号])|"
             r"(?P<nextmonth>下个?月)|"
             r"(?P<yearend>(?:今)?年(?:底|末))|"
@@ -123,6 +124,7 @@ _AHEAD = frozenset(
         "nextweek",
         "nextmonth",
         "nextmonthstart",
+        "nextmonthend",
         "nmd",
         "iso",
         "md",
@@ -150,6 +152,7 @@ def _point_days(g: dict[str, str], today: date) -> int | None:
         "today": 0, "tomorrow": 1, "twodays": 2, "threedays": 3, "past": -1, "thisweek": week_left,
         "nextweek": week_left + 4, "weekend": (5 - today.weekday()) % 7, "monthend": month_end(today),
         "nextmonthstart": next_month(today, 1), "nextmonth": next_month(today, 15),
+        "nextmonthend": next_month_end(today),
         "yearend": (date(today.year, 12, 31) - today).days,
     }  # fmt: skip
     days = next((offset for name, offset in fixed.items() if name in g), None)

@@ -200,3 +200,8 @@ def test_corrections_session_8_last_round(current, message, expected):
     assert not is_confirmation(message)
     assert field_to_correct(message, current) == "name"
     assert corrected_value("name", message, current) == expected
+
+
+@pytest.mark.parametrize("message", ["其余无误。", "其他都对", "别的没问题"])
+def test_the_rest_confirmed_after_a_correction(message):
+    assert is_confirmation(message)

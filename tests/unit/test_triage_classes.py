@@ -902,3 +902,10 @@ def test_imminent_events_session_8_second_round(message):
 )
 def test_threats_to_report_and_denied_contact_are_calm(message):
     assert "authority_contact" not in reasons(message)
+
+
+@pytest.mark.parametrize(
+    "message", ["下个月底要把数据出境的材料报上去", "We must file the paperwork by the end of next month"]
+)
+def test_the_end_of_next_month_is_weeks_away(message):
+    assert "deadline" not in reasons(message)
