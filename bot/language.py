@@ -237,14 +237,17 @@ def sentence_language(text: str) -> Language | None:
 
 
 _CYRILLIC_WORD = re.compile(r"[\u0400-\u04ff]{2,}")
+# A company's name in Russian or Kazakh ("ООО «Сибирь Ритейл»", "ТОО Алматы Трейд"): an answer, not a sentence.
+_CYRILLIC_COMPANY = re.compile(r"(?<![\u0400-\u04ff])(?:ООО|ОАО|ЗАО|ПАО|АО|ИП|ТОО|НКО|ГК)(?![\u0400-\u04ff])|«[^»]{2,60}»")
 
 
 def is_foreign(text: str) -> bool:
     """Written in a language the bot does not speak (Russian, Japanese, Korean...). A name in
     another script ("Иван Петров") is an answer, not a sentence: it takes three words."""
-    sentence = (
-        len(_CYRILLIC_WORD.findall(text)) >= 3 or len(_KANA.findall(text)) + len(_HANGUL.findall(text)) >= 4
+    cyrillic = len(_CYRILLIC_WORD.findall(text)) >= 3 and not (
+        _CYRILLIC_COMPANY.search(text) and len(_CYRILLIC_WORD.findall(text)) <= 6
     )
+    sentence = cyrillic or len(_KANA.findall(text)) + len(_HANGUL.findall(text)) >= 4
     foreign = len(_CYRILLIC.findall(text)) + 2 * len(_KANA.findall(text)) + 2 * len(_HANGUL.findall(text))
     known = len(_LATIN_WORD.findall(_NOT_WORDS.sub(" ", text))) * 4 + len(_CJK.findall(text))
     return sentence and foreign > known

@@ -147,8 +147,21 @@ class PersonaUser:
                 for m in re.finditer(re.escape(word), text)
             )
 
+        def negative(chip: dict[str, str]) -> bool:
+            """A chip that says "no …" ("No police contact yet", "尚未…"): the person's "no police" picks it."""
+            return bool(re.search(r"(?i)\b(?:no|not|never|none)\b|尚未|没有|未|无", chip["title"]))
+
         def overlap(chip: dict[str, str], text: str) -> int:
             words = re.findall(r"[a-z]{4,}|[\u4e00-\u9fff]{2}", chip["title"].lower())
+            if negative(chip):  # counts the words the person says after a negation
+                return sum(
+                    any(
+                        _NEGATED.search(text[max(0, m.start() - 10) : m.start()])
+                        for m in re.finditer(re.escape(word), text)
+                    )
+                    for word in words
+                    if word not in _FUNCTION_WORDS
+                )
             return sum(said(word, text) for word in words if word not in _FUNCTION_WORDS)
 
         unsure = [
@@ -160,6 +173,8 @@ class PersonaUser:
         def denied(chip: dict[str, str]) -> bool:
             """The person's answers use a word of the chip only after a negation ("没有任何调查")."""
             words = re.findall(r"[a-z]{4,}|[\u4e00-\u9fff]{2}", chip["title"].lower())
+            if negative(chip):
+                return False
             return any(w in answers and not said(w, answers) for w in words if w not in _FUNCTION_WORDS)
 
         for text in (answers, story):

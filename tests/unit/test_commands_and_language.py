@@ -101,7 +101,17 @@ def test_other_languages_are_recognised(text):
     assert is_foreign(text)
 
 
-@pytest.mark.parametrize("text", ["我们的网站要备案吗", "our site needs a licence", "Иван Петров"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我们的网站要备案吗",
+        "our site needs a licence",
+        "Иван Петров",
+        # a Russian company's name given as the other party, with or without its Chinese name
+        "ООО «Амур Логистик Групп»（阿穆尔物流）",
+        "ТОО Астана Софт Девелопмент",
+    ],
+)
 def test_english_and_chinese_are_not_foreign(text):
     assert not is_foreign(text)
 
