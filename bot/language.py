@@ -238,7 +238,9 @@ def sentence_language(text: str) -> Language | None:
 
 _CYRILLIC_WORD = re.compile(r"[\u0400-\u04ff]{2,}")
 # A company's name in Russian or Kazakh ("ООО «Сибирь Ритейл»", "ТОО Алматы Трейд"): an answer, not a sentence.
-_CYRILLIC_COMPANY = re.compile(r"(?<![\u0400-\u04ff])(?:ООО|ОАО|ЗАО|ПАО|АО|ИП|ТОО|НКО|ГК)(?![\u0400-\u04ff])|«[^»]{2,60}»")
+_CYRILLIC_COMPANY = re.compile(
+    r"(?<![\u0400-\u04ff])(?:ООО|ОАО|ЗАО|ПАО|АО|ИП|ТОО|НКО|ГК)(?![\u0400-\u04ff])|«[^»]{2,60}»"
+)
 
 
 def is_foreign(text: str) -> bool:
