@@ -85,11 +85,11 @@ def parse_person(text: str) -> Person | contact.Problem:
     value = _in_order(" ".join(text.split()))
     if value and is_role(value):  # "人事部", "I'm the CTO": no name yet, asked for it
         return contact.Problem("name_missing")
-    spaced = _spaced_clauses(value)
+    spaced, reframed = _spaced_clauses(value), reframe(value)
     found = _read_person(reframe(spaced)) if spaced != value else contact.Problem("name_missing")
     if isinstance(found, contact.Problem):
-        found = _read_person(reframe(value)) if value else contact.Problem("name_missing")
-    if isinstance(found, contact.Problem) and reframe(value) != value:
+        found = _read_person(reframed) if value else contact.Problem("name_missing")
+    if isinstance(found, contact.Problem) and reframed != value:
         found = _read_person(value)
     if isinstance(found, contact.Problem):
         return found

@@ -48,6 +48,8 @@ _THIRD_PARTY_NAME = re.compile(
     r"|vendor|client|customer|supplier)(?:'s)?|(?:ex-?|former\s+)\w+'s)\s+(?:\w+\s+)?name\b",
     re.IGNORECASE,
 )
+# The fields that hold a value the user gives (not a preference: channel, language).
+_HELD_FIELDS = ("counterparty", "phone", "email", "wechat_id", "company", "name")
 # "company name" is the company, "对方公司" the other party: the more specific field wins.
 _PRECEDENCE = (
     "counterparty",
@@ -81,10 +83,10 @@ _CORRECTION_MARKERS = re.compile(
 )
 # "名字是山峰的峰，高峰", "the surname is O'Connell": a field's value given, not a field confirmed.
 _VALUE_GIVEN = re.compile(
-    r"(?:名字|姓名|姓|电话|手机号?|号码|邮箱|微信号?|公司名?)\s*(?:是|为|叫|写|[:：])"
-    r"(?!\s*(?:对|正确|没错|没问题|准确|无误|ok|OK))|"
-    r"\b(?:name|surname|phone|number|email|e-mail|company)\s+(?:is|should\s+be|:)\s+"
-    r"(?!(?:all\s+|also\s+|now\s+)?(?:right|correct|fine|ok|okay|good|accurate|perfect)\b)",
+    rf"(?:{'|'.join(re.escape(w) for f in _HELD_FIELDS for w in _FIELD_WORDS[f])})"
+    r"\s*(?:\bis\b|\bshould\s+be\b|是|为|叫|写|[:：])"
+    r"(?!\s*(?:(?:all|also|now)\s+)?(?:right|correct|fine|ok|okay|good|accurate|perfect)\b"
+    r"|\s*(?:对|正确|没错|没问题|准确|无误))",
     re.IGNORECASE,
 )
 # "用邮件联系我吧", "please reach me by WeChat": how to be contacted, said at the read-back - a change
@@ -186,7 +188,7 @@ def field_to_correct(message: str, current_name: str | None = None) -> str | Non
         # "邮箱没问题，电话最后一位是5": the field named as right is not the one corrected
         message = "，".join(rest)
     # "Max is just what friends call me": how people address the user, no contact channel
-    value = re.sub(r"\bwhat\s+(?:\w+\s+){0,2}calls?\s+me\b|(?:叫|喊)我", " ", message.lower())
+    value = re.sub(r"\bwhat\s+(?:\w+\s+){0,2}calls?\s+me\b", " ", message.lower())
     found = {name for name, words in _FIELD_WORDS.items() if any(word in value for word in words)}
     if _THIRD_PARTY_NAME.search(message):
         found.add("counterparty")

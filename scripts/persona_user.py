@@ -114,6 +114,42 @@ class Turn:
     said: str
 
 
+def _uses(word: str, text: str) -> tuple[bool, bool]:
+    """(the text uses the word plainly, the text uses it after a negation: "nothing ongoing", "没有泄露")."""
+    plain = negated = False
+    for m in re.finditer(re.escape(word), text):
+        if _NEGATED.search(text[max(0, m.start() - 10) : m.start()]):
+            negated = True
+        else:
+            plain = True
+    return plain, negated
+
+
+def _chip_words(chip: dict[str, str]) -> list[str]:
+    return [
+        w
+        for w in re.findall(r"[a-z]{4,}|[\u4e00-\u9fff]{2}", chip["title"].lower())
+        if w not in _FUNCTION_WORDS
+    ]
+
+
+# A chip that says "no …" ("No police contact yet", "尚未…"): the person's "no police" picks it.
+_NEGATIVE_CHIP = re.compile(r"(?i)\b(?:no|not|never|none)\b|尚未|没有|未|无")
+
+
+def _overlap(chip: dict[str, str], text: str) -> int:
+    """How many of the chip's words the text says as the chip means them."""
+    negative = bool(_NEGATIVE_CHIP.search(chip["title"]))
+    return sum(_uses(word, text)[1 if negative else 0] for word in _chip_words(chip))
+
+
+def _denied(chip: dict[str, str], answers: str) -> bool:
+    """The person's answers use a word of a (positive) chip only after a negation ("没有任何调查")."""
+    if _NEGATIVE_CHIP.search(chip["title"]):
+        return False
+    return any(negated and not plain for plain, negated in (_uses(w, answers) for w in _chip_words(chip)))
+
+
 @dataclass
 class PersonaUser:
     persona: dict[str, Any]
@@ -139,48 +175,16 @@ class PersonaUser:
         real = [c for c in chips if not re.match(r"(?i)skip|跳过", c["title"])]
         answers = " ".join(self.persona.get("details") or []).lower()
         story = " ".join([self.persona["opening"], answers]).lower()
-
-        def said(word: str, text: str) -> bool:
-            """The text uses the word, not only after a negation ("nothing ongoing", "没有泄露")."""
-            return any(
-                not _NEGATED.search(text[max(0, m.start() - 10) : m.start()])
-                for m in re.finditer(re.escape(word), text)
-            )
-
-        def negative(chip: dict[str, str]) -> bool:
-            """A chip that says "no …" ("No police contact yet", "尚未…"): the person's "no police" picks it."""
-            return bool(re.search(r"(?i)\b(?:no|not|never|none)\b|尚未|没有|未|无", chip["title"]))
-
-        def overlap(chip: dict[str, str], text: str) -> int:
-            words = re.findall(r"[a-z]{4,}|[\u4e00-\u9fff]{2}", chip["title"].lower())
-            if negative(chip):  # counts the words the person says after a negation
-                return sum(
-                    any(
-                        _NEGATED.search(text[max(0, m.start() - 10) : m.start()])
-                        for m in re.finditer(re.escape(word), text)
-                    )
-                    for word in words
-                    if word not in _FUNCTION_WORDS
-                )
-            return sum(said(word, text) for word in words if word not in _FUNCTION_WORDS)
-
         unsure = [
             c for c in real if re.search(r"(?i)not sure|unsure|don't know|不确定|不清楚|不知道", c["title"])
         ]
-        pick = (unsure[0] if unsure else (real or chips)[0]) if real else chips[0]
-
-        # the person's own answers first, then the whole story ("没有任何调查" outweighs news of others)
-        def denied(chip: dict[str, str]) -> bool:
-            """The person's answers use a word of the chip only after a negation ("没有任何调查")."""
-            words = re.findall(r"[a-z]{4,}|[\u4e00-\u9fff]{2}", chip["title"].lower())
-            if negative(chip):
-                return False
-            return any(w in answers and not said(w, answers) for w in words if w not in _FUNCTION_WORDS)
-
+        pick = unsure[0] if unsure else (real or chips)[0]
+        # the person's own answers first, then the whole story ("没有任何调查" outweighs news of
+        # others); never a chip the answers deny
+        candidates = [c for c in real if not _denied(c, answers)]
         for text in (answers, story):
-            candidates = [c for c in real if not denied(c)]
-            best = max(candidates, key=lambda chip: overlap(chip, text)) if candidates else None
-            if best and overlap(best, text):
+            best = max(candidates, key=lambda chip: _overlap(chip, text)) if candidates else None
+            if best and _overlap(best, text):
                 pick = best
                 break
         style = self.persona.get("choice_style", "tap")
